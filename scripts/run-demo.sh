@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 1: install what is needed, build, and run the kiosk on its embedded defaults
+# (simulated card, recorded camera clip or a real camera, local reception).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+if [ -x scripts/fetch-models.sh ]; then scripts/fetch-models.sh; fi
+scripts/build.sh release
+exec build/release/kiosk/app/uketsuke-kiosk --demo "$@"
