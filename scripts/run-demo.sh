@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-if [ -x scripts/fetch-models.sh ]; then scripts/fetch-models.sh; fi
+for step in scripts/setup.d/*.sh; do [ -x "$step" ] && "$step"; done
 scripts/build.sh release
 exec build/release/kiosk/app/uketsuke-kiosk --demo "$@"

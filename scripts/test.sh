@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/install-deps.sh
-if [ -x scripts/fetch-models.sh ]; then scripts/fetch-models.sh; fi
+for step in scripts/setup.d/*.sh; do [ -x "$step" ] && "$step"; done
 scripts/build.sh ci
 export OPENCV_LOG_LEVEL=ERROR
 ctest --preset ci --timeout 600 "$@"
