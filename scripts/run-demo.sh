@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-for step in scripts/setup.d/*.sh; do [ -x "$step" ] && "$step"; done
+for step in scripts/setup.d/*.sh; do if [ -x "$step" ]; then "$step"; fi; done
 scripts/build.sh release
 exec build/release/kiosk/app/uketsuke-kiosk --demo "$@"

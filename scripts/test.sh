@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/install-deps.sh
-for step in scripts/setup.d/*.sh; do [ -x "$step" ] && "$step"; done
+for step in scripts/setup.d/*.sh; do if [ -x "$step" ]; then "$step"; fi; done
 scripts/build.sh ci
 export OPENCV_LOG_LEVEL=ERROR
 ctest --preset ci --timeout 600 "$@"
