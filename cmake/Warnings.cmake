@@ -2,7 +2,7 @@
 add_library(uk_warnings INTERFACE)
 target_compile_options(uk_warnings INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+    -Wimplicit-fallthrough -Wformat=2)
 if(UK_WERROR)
     target_compile_options(uk_warnings INTERFACE -Werror)
 endif()
