@@ -1,0 +1,246 @@
+// uketsuke-reception: the clinic's reception service and its administration commands.
+//
+//   uketsuke-reception serve [--config FILE] [--data DIR] [--listen HOST:PORT]
+//   uketsuke-reception kiosk add KIOSK_ID [--config FILE] [--data DIR]     prints the kiosk's token
+//   uketsuke-reception user add NAME --role ROLE [--config FILE] [--data DIR]  reads the password from stdin
+//
+// Exit codes: 0 done, 1 runtime failure (message on stderr), 2 usage or configuration error.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "reception/server/auth.h"
+#include "reception/server/config.h"
+#include "reception/server/service.h"
+#include "reception/server/tls.h"
+
+namespace uk::reception {
+namespace {
+
+class SystemClock final : public Clock {
+  public:
+    SteadyTime steady_now() const override { return std::chrono::steady_clock::now(); }
+    WallTime wall_now() const override { return std::chrono::system_clock::now(); }
+};
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  uketsuke-reception serve [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
+    "  uketsuke-reception kiosk add KIOSK_ID [--config FILE] [--data DIR]\n"
+    "  uketsuke-reception user add NAME --role clerk|doctor|pharmacist|admin [--config FILE] [--data DIR]\n"
+    "      (the password is read from standard input, one line)\n";
+
+int usage(const std::string& why) {
+    if (!why.empty()) std::cerr << "uketsuke-reception: " << why << "\n";
+    std::cerr << kUsage;
+    return 2;
+}
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;
+};
+
+uk::Result<Args> parse_args(int argc, char** argv, std::initializer_list<std::string_view> known) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0) {
+            std::string key = s, value;
+            if (auto eq = s.find('='); eq != std::string::npos) {
+                key = s.substr(0, eq);
+                value = s.substr(eq + 1);
+            } else {
+                if (i + 1 >= argc) return uk::Error{s + " needs a value"};
+                value = argv[++i];
+            }
+            bool ok = false;
+            for (auto k : known)
+                ok = ok || key == k;
+            if (!ok) return uk::Error{"unknown option " + key};
+            a.options[key] = value;
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+uk::Result<ServiceConfig> make_config(const Args& a) {
+    ServiceConfig cfg;
+    if (auto it = a.options.find("--config"); it != a.options.end()) {
+        auto c = load_config_file(it->second);
+        if (!c) return uk::Error{c.error()};
+        cfg = *c;
+    }
+    if (auto it = a.options.find("--data"); it != a.options.end()) cfg.data_dir = it->second;
+    if (auto it = a.options.find("--listen"); it != a.options.end()) {
+        if (auto ok = apply_listen(cfg, it->second); !ok) return uk::Error{ok.error()};
+    }
+    if (auto ok = finish_config(cfg); !ok) return uk::Error{ok.error()};
+    return cfg;
+}
+
+uk::Result<std::unique_ptr<Store>> open_store(const ServiceConfig& cfg) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.data_dir, ec);
+    if (ec) return uk::Error{"cannot create the data folder " + cfg.data_dir + ": " + ec.message()};
+    ::chmod(cfg.data_dir.c_str(), 0700);
+    if (cfg.store == "postgres") return open_pg_store(cfg.postgres);
+    return open_sqlite_store(cfg.data_dir + "/reception.db");
+}
+
+volatile sig_atomic_t g_signal = 0;
+
+int serve(const Args& a) {
+    auto cfg = make_config(a);
+    if (!cfg) return usage(cfg.error());
+    auto store = open_store(*cfg);
+    if (!store) {
+        std::cerr << "uketsuke-reception: " << store.error() << "\n";
+        return 1;
+    }
+    TlsFiles tls{cfg->tls_cert, cfg->tls_key, false};
+    if (tls.cert_path.empty()) {
+        auto made = ensure_self_signed(cfg->data_dir + "/tls", cfg->host);
+        if (!made) {
+            std::cerr << "uketsuke-reception: " << made.error() << "\n";
+            return 1;
+        }
+        tls = *made;
+    }
+    SystemClock clock;
+    ReceptionService service(*cfg, **store, clock, tls);
+    auto port = service.bind();
+    if (!port) {
+        std::cerr << "uketsuke-reception: " << port.error() << "\n";
+        return 1;
+    }
+    auto fp = certificate_fingerprint(tls.cert_path);
+    std::string host = cfg->host.find(':') != std::string::npos ? "[" + cfg->host + "]" : cfg->host;
+    std::cout << "uketsuke-reception: listening on https://" << host << ":" << *port << "/\n"
+              << "  data:        " << cfg->data_dir << "\n"
+              << "  store:       " << (*store)->backend() << "\n"
+              << "  certificate: " << tls.cert_path << (tls.created ? " (made just now, self-signed)" : "")
+              << "\n"
+              << "  fingerprint: " << (fp ? *fp : fp.error()) << "\n";
+    auto users = (*store)->count_users();
+    if (users && *users == 0)
+        std::cout << "  no staff user yet: add an administrator with\n"
+                  << "    uketsuke-reception user add NAME --role admin --data " << cfg->data_dir << "\n"
+                  << "  and enrol each kiosk with\n"
+                  << "    uketsuke-reception kiosk add KIOSK_ID --data " << cfg->data_dir << "\n";
+    std::cout << std::flush;
+
+    struct sigaction sa {};
+    sa.sa_handler = [](int sig) { g_signal = sig; };
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::thread watcher([&] {
+        while (!g_signal)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        service.stop();
+    });
+    service.run();
+    g_signal = g_signal ? g_signal : SIGTERM;
+    watcher.join();
+    std::cout << "uketsuke-reception: stopped\n";
+    return 0;
+}
+
+bool valid_id(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+    return true;
+}
+
+int kiosk_add(const Args& a) {
+    if (a.positional.size() != 3) return usage("kiosk add takes one KIOSK_ID");
+    const std::string& id = a.positional[2];
+    if (!valid_id(id)) return usage("KIOSK_ID: use 1..64 letters, digits, '-', '_' or '.'");
+    auto cfg = make_config(a);
+    if (!cfg) return usage(cfg.error());
+    auto store = open_store(*cfg);
+    if (!store) {
+        std::cerr << "uketsuke-reception: " << store.error() << "\n";
+        return 1;
+    }
+    std::string token = "ukk_" + random_token(32);
+    auto ok = (*store)->put_kiosk(id, sha256_hex(token), std::chrono::system_clock::now());
+    if (!ok) {
+        std::cerr << "uketsuke-reception: " << ok.error() << "\n";
+        return 1;
+    }
+    std::cerr << "kiosk " << id
+              << " enrolled; its token (shown once, store it in the kiosk's configuration):\n";
+    std::cout << token << "\n";
+    return 0;
+}
+
+int user_add(const Args& a) {
+    if (a.positional.size() != 3) return usage("user add takes one NAME");
+    const std::string& name = a.positional[2];
+    if (!valid_id(name)) return usage("NAME: use 1..64 letters, digits, '-', '_' or '.'");
+    auto role_it = a.options.find("--role");
+    if (role_it == a.options.end()) return usage("user add needs --role");
+    auto role = parse_role(role_it->second);
+    if (!role) return usage("--role: expected clerk, doctor, pharmacist or admin");
+    auto cfg = make_config(a);
+    if (!cfg) return usage(cfg.error());
+    if (::isatty(STDIN_FILENO)) std::cerr << "password for " << name << ": " << std::flush;
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    auto rules = check_password_rules(password);
+    if (!rules) {
+        wipe(password);
+        std::cerr << "uketsuke-reception: " << rules.error() << "\n";
+        return 2;
+    }
+    auto hash = hash_password(password);
+    wipe(password);
+    if (!hash) {
+        std::cerr << "uketsuke-reception: " << hash.error() << "\n";
+        return 1;
+    }
+    auto store = open_store(*cfg);
+    if (!store) {
+        std::cerr << "uketsuke-reception: " << store.error() << "\n";
+        return 1;
+    }
+    auto ok = (*store)->put_user(StaffUser{name, *role, *hash});
+    if (!ok) {
+        std::cerr << "uketsuke-reception: " << ok.error() << "\n";
+        return 1;
+    }
+    std::cout << "user " << name << " (" << to_string(*role) << ") saved\n";
+    return 0;
+}
+
+}  // namespace
+}  // namespace uk::reception
+
+int main(int argc, char** argv) {
+    using namespace uk::reception;
+    if (!init_crypto()) {
+        std::cerr << "uketsuke-reception: cannot initialise libsodium\n";
+        return 1;
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    auto args = parse_args(argc, argv, {"--config", "--data", "--listen", "--role"});
+    if (!args) return usage(args.error());
+    const auto& p = args->positional;
+    if (p.empty()) return usage("");
+    if (p[0] == "serve" && p.size() == 1) return serve(*args);
+    if (p[0] == "kiosk" && p.size() >= 2 && p[1] == "add") return kiosk_add(*args);
+    if (p[0] == "user" && p.size() >= 2 && p[1] == "add") return user_add(*args);
+    return usage("unknown command: " + p[0]);
+}
