@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the .deb packages with CPack from this build tree, checks them with lintian (no errors allowed),
+# unpacks them into a scratch root with dpkg, and verifies the installed systemd units there.
+# Usage: package_test.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; exit 1; }
+debs=("$work"/out/*.deb)
+echo "built: ${debs[*]##*/}"
+[ "${#debs[@]}" -eq 2 ] || { echo "expected 2 packages (kiosk, reception)"; exit 1; }
+
+for deb in "${debs[@]}"; do
+    name=$(dpkg-deb -f "$deb" Package)
+    echo "== $name: $(dpkg-deb -f "$deb" Depends | cut -c1-160)"
+    # lintian must report no errors (warnings are printed for the record).
+    lintian --fail-on error --no-tag-display-limit "$deb" | tee "$work/lintian-$name.txt" || {
+        echo "lintian errors in $name"; exit 1; }
+    dpkg-deb -c "$deb" | grep -q "usr/bin/" || { echo "$name ships no program"; exit 1; }
+done
+
+# Install into a scratch root: a fresh dpkg database, unpacked (maintainer scripts need the real system).
+root="$work/root"
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+for deb in "${debs[@]}"; do
+    dpkg --root="$root" --force-not-root --force-depends --unpack "$deb" >/dev/null
+done
+dpkg --root="$root" -l | grep -E "^iU +uketsuke-(kiosk|reception)" | wc -l | grep -qx 2 || {
+    dpkg --root="$root" -l; echo "packages not unpacked"; exit 1; }
+for f in usr/bin/uketsuke-reception lib/systemd/system/uketsuke-kiosk.service \
+         lib/systemd/system/uketsuke-reception.service etc/uketsuke/kiosk.toml; do
+    [ -e "$root/$f" ] || { echo "missing in scratch root: /$f"; exit 1; }
+done
+echo "scratch root holds: $(cd "$root" && find usr/bin -type f | tr '\n' ' ')"
