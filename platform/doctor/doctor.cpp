@@ -1,0 +1,337 @@
+#include "platform/doctor/doctor.h"
+
+#include <PCSC/winscard.h>
+#include <PCSC/wintypes.h>
+#include <fnmatch.h>
+#include <openssl/evp.h>
+#include <sys/statvfs.h>
+
+#include <httplib.h>
+#include <chrono>
+#include <fstream>
+#include <opencv2/videoio.hpp>
+#include <sstream>
+
+#include "platform/doctor/model_sums.h"
+
+namespace uk::doctor {
+namespace {
+
+CheckResult ok(std::string name, unsigned bit, std::string detail) {
+    return {std::move(name), bit, Status::Ok, std::move(detail), ""};
+}
+CheckResult warn(std::string name, unsigned bit, std::string detail, std::string fix) {
+    return {std::move(name), bit, Status::Warn, std::move(detail), std::move(fix)};
+}
+CheckResult fail(std::string name, unsigned bit, std::string detail, std::string fix) {
+    return {std::move(name), bit, Status::Fail, std::move(detail), std::move(fix)};
+}
+
+// [SECTION] PC/SC
+
+struct PcscContext {
+    SCARDCONTEXT ctx = 0;
+    LONG rv = SCARD_E_NO_SERVICE;
+    PcscContext() { rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx); }
+    ~PcscContext() {
+        if (rv == SCARD_S_SUCCESS) SCardReleaseContext(ctx);
+    }
+    PcscContext(const PcscContext&) = delete;
+    PcscContext& operator=(const PcscContext&) = delete;
+
+    std::vector<std::string> readers(LONG& err) const {
+        std::vector<std::string> out;
+        DWORD len = 0;
+        err = SCardListReaders(ctx, nullptr, nullptr, &len);
+        if (err != SCARD_S_SUCCESS) return out;
+        std::string buf(len, '\0');
+        err = SCardListReaders(ctx, nullptr, buf.data(), &len);
+        if (err != SCARD_S_SUCCESS) return out;
+        for (const char* p = buf.c_str(); *p; p += std::strlen(p) + 1)
+            out.emplace_back(p);
+        return out;
+    }
+};
+
+std::string pcsc_text(LONG rv) {
+    std::ostringstream s;
+    s << pcsc_stringify_error(rv) << " (0x" << std::hex << static_cast<unsigned long>(rv) << ")";
+    return s.str();
+}
+
+// The reader the kiosk would use: the configured name or pattern, else the first one.
+std::optional<std::string> chosen_reader(const std::vector<std::string>& readers,
+                                         const std::string& pattern) {
+    for (const auto& r : readers)
+        if (pattern.empty() || r == pattern || fnmatch(pattern.c_str(), r.c_str(), 0) == 0) return r;
+    return std::nullopt;
+}
+
+// [SECTION] Files
+
+std::string sha256_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return {};
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+    std::vector<char> buf(1 << 16);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        EVP_DigestUpdate(md, buf.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(md, out, &n);
+    EVP_MD_CTX_free(md);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned i = 0; i < n; ++i) {
+        hex.push_back(kHex[out[i] >> 4]);
+        hex.push_back(kHex[out[i] & 15]);
+    }
+    return hex;
+}
+
+struct Url {
+    std::string host;
+    int port = 443;
+};
+
+std::optional<Url> parse_https_url(const std::string& url) {
+    const std::string prefix = "https://";
+    if (url.rfind(prefix, 0) != 0) return std::nullopt;
+    std::string rest = url.substr(prefix.size());
+    rest = rest.substr(0, rest.find('/'));
+    Url u;
+    auto colon = rest.rfind(':');
+    if (colon != std::string::npos && rest.find(']') == std::string::npos) {
+        u.host = rest.substr(0, colon);
+        try {
+            u.port = std::stoi(rest.substr(colon + 1));
+        } catch (...) {
+            return std::nullopt;
+        }
+    } else {
+        u.host = rest;
+    }
+    if (u.host.empty() || u.port <= 0 || u.port > 65535) return std::nullopt;
+    return u;
+}
+
+}  // namespace
+
+// [SECTION] Checks
+
+CheckResult check_camera(const DoctorOptions& o) {
+    const auto& cam = o.config.camera;
+    if (!cam.enabled) return ok("camera", kBitCamera, "turned off in the configuration (face path disabled)");
+    std::string dev = cam.device == "auto" ? "0" : cam.device;
+    cv::VideoCapture cap;
+    bool is_index =
+        !dev.empty() && std::all_of(dev.begin(), dev.end(), [](char c) { return c >= '0' && c <= '9'; });
+    std::vector<int> params = {cv::CAP_PROP_OPEN_TIMEOUT_MSEC, o.camera_timeout_ms};
+    bool opened =
+        is_index ? cap.open(std::stoi(dev), cv::CAP_ANY, params) : cap.open(dev, cv::CAP_ANY, params);
+    if (!opened)
+        return fail(
+            "camera", kBitCamera, "cannot open camera \"" + dev + "\"",
+            "plug the USB camera in, check `ls /dev/video*` and [camera] device in the configuration; the "
+            "kiosk offers PIN and staff check until it is back");
+    cv::Mat frame;
+    if (!cap.read(frame) || frame.empty())
+        return fail("camera", kBitCamera, "camera \"" + dev + "\" opened but gave no frame",
+                    "check the cable and that no other program holds the camera");
+    return ok("camera", kBitCamera,
+              "camera \"" + dev + "\" gives " + std::to_string(frame.cols) + "x" +
+                  std::to_string(frame.rows) + " frames");
+}
+
+CheckResult check_pcscd(const DoctorOptions&) {
+    PcscContext pc;
+    if (pc.rv == SCARD_E_NO_SERVICE)
+        return fail("pcscd", kBitPcscd, "the PC/SC daemon is not running",
+                    "start it: `systemctl enable --now pcscd.socket` (package pcscd)");
+    if (pc.rv != SCARD_S_SUCCESS)
+        return fail("pcscd", kBitPcscd, "cannot talk to pcscd: " + pcsc_text(pc.rv), "restart pcscd");
+    return ok("pcscd", kBitPcscd, "pcscd answers");
+}
+
+CheckResult check_reader(const DoctorOptions& o) {
+    PcscContext pc;
+    if (pc.rv != SCARD_S_SUCCESS)
+        return fail("reader", kBitReader, "cannot list readers: pcscd is not available", "fix pcscd first");
+    LONG err = 0;
+    auto readers = pc.readers(err);
+    if (err == SCARD_E_NO_READERS_AVAILABLE || readers.empty())
+        return fail("reader", kBitReader, "no card reader is connected",
+                    "plug the card reader in; `pcsc_scan` lists what pcscd sees");
+    if (err != SCARD_S_SUCCESS)
+        return fail("reader", kBitReader, "listing readers failed: " + pcsc_text(err), "");
+    auto r = chosen_reader(readers, o.config.card.reader);
+    std::string all;
+    for (const auto& x : readers)
+        all += (all.empty() ? "" : ", ") + x;
+    if (!r)
+        return fail("reader", kBitReader,
+                    "no reader matches \"" + o.config.card.reader + "\" (found: " + all + ")",
+                    "set [card] reader to one of the names found, or a pattern like \"SONY*\"");
+    return ok("reader", kBitReader,
+              "using \"" + *r + "\"" + (readers.size() > 1 ? " (found: " + all + ")" : ""));
+}
+
+CheckResult check_card(const DoctorOptions& o) {
+    PcscContext pc;
+    if (pc.rv != SCARD_S_SUCCESS) return fail("card", kBitCard, "cannot check: pcscd is not available", "");
+    LONG err = 0;
+    auto readers = pc.readers(err);
+    auto r = chosen_reader(readers, o.config.card.reader);
+    if (!r) return fail("card", kBitCard, "cannot check: no reader", "fix the reader first");
+    SCARD_READERSTATE st{};
+    st.szReader = r->c_str();
+    st.dwCurrentState = SCARD_STATE_UNAWARE;
+    err = SCardGetStatusChange(pc.ctx, 0, &st, 1);
+    if (err != SCARD_S_SUCCESS) return fail("card", kBitCard, "reader status failed: " + pcsc_text(err), "");
+    if (!(st.dwEventState & SCARD_STATE_PRESENT))
+        return warn(
+            "card", kBitCard, "no card on the reader",
+            "place a test card and run again, or run `uketsuke-card` for its certificate and PIN tries");
+    if (st.dwEventState & SCARD_STATE_MUTE)
+        return fail("card", kBitCard, "the card on the reader does not answer (mute)",
+                    "turn the card over or try another card");
+    return ok("card", kBitCard, "a card is present (details: `uketsuke-card`)");
+}
+
+CheckResult check_models(const DoctorOptions& o) {
+    std::vector<std::string> missing, corrupt;
+    auto sums = expected_model_sums();
+    for (const auto& [file, sum] : sums) {
+        auto p = o.models_dir / file;
+        if (!std::filesystem::exists(p))
+            missing.push_back(file);
+        else if (sha256_file(p) != sum)
+            corrupt.push_back(file);
+    }
+    if (!missing.empty() || !corrupt.empty()) {
+        std::string d;
+        for (const auto& m : missing)
+            d += (d.empty() ? "" : "; ") + ("missing " + m);
+        for (const auto& c : corrupt)
+            d += (d.empty() ? "" : "; ") + ("checksum mismatch " + c);
+        return fail("models", kBitModels, d + " in " + o.models_dir.string(),
+                    "run scripts/setup.d/10-models.sh (fetches them from npm and checks the sums)");
+    }
+    std::string lm = o.config.face.landmark_model;
+    if (!lm.empty() && !std::filesystem::exists(lm))
+        return fail("models", kBitModels, "landmark model " + lm + " is missing",
+                    "install libdlib-data or set [face] landmark_model");
+    return ok("models", kBitModels, std::to_string(sums.size()) + " model files match their sha256");
+}
+
+CheckResult check_fonts(const DoctorOptions& o) {
+    for (const auto& f : o.font_candidates) {
+        std::ifstream in(f, std::ios::binary);
+        char magic[4] = {};
+        if (in.read(magic, 4) &&
+            (std::string(magic, 4) == std::string("\0\1\0\0", 4) || std::string(magic, 4) == "OTTO"))
+            return ok("fonts", kBitFonts, "BIZ UD Gothic at " + f.string());
+    }
+    return fail("fonts", kBitFonts, "BIZ UD Gothic is missing",
+                "apt-get install fonts-morisawa-bizud-gothic (screens fall back to boxes without it)");
+}
+
+CheckResult check_reception(const DoctorOptions& o) {
+    const auto& rc = o.config.reception;
+    auto url = parse_https_url(rc.url);
+    if (!url)
+        return fail("reception", kBitReception, "\"" + rc.url + "\" is not an https:// URL",
+                    "fix [reception] url");
+    httplib::SSLClient cli(url->host, url->port);
+    cli.set_connection_timeout(3, 0);
+    cli.set_read_timeout(3, 0);
+    bool pinned = !rc.ca_file.empty();
+    if (pinned) {
+        if (!std::filesystem::exists(rc.ca_file))
+            return fail("reception", kBitReception, "the pinned certificate " + rc.ca_file + " is missing",
+                        "copy the reception's certificate there (enrolment does it)");
+        cli.set_ca_cert_path(rc.ca_file.c_str());
+        cli.enable_server_certificate_verification(true);
+    } else {
+        cli.enable_server_certificate_verification(false);
+    }
+    auto res = cli.Get("/healthz");
+    if (!res) {
+        auto e = res.error();
+        if (e == httplib::Error::SSLServerVerification)
+            return fail("reception", kBitReception,
+                        rc.url + " answers but its certificate is not the trusted one",
+                        "re-enrol the kiosk, or check that nobody intercepts the connection");
+        return fail(
+            "reception", kBitReception, rc.url + " is unreachable (" + httplib::to_string(e) + ")",
+            "check the network and that uketsuke-reception runs; check-ins wait in the outbox meanwhile");
+    }
+    if (res->status != 200)
+        return fail("reception", kBitReception, rc.url + "/healthz answered " + std::to_string(res->status),
+                    "see the reception's log (`journalctl -u uketsuke-reception`)");
+    if (!pinned)
+        return warn("reception", kBitReception, rc.url + " reachable, but its certificate is not pinned",
+                    "set [reception] ca_file to the reception's certificate");
+    return ok("reception", kBitReception, rc.url + " reachable and trusted");
+}
+
+CheckResult check_clock(const DoctorOptions&) {
+    using namespace std::chrono;
+    auto now = system_clock::now();
+    auto year = static_cast<int>(year_month_day{floor<days>(now)}.year());
+    if (year < 2025 || year > 2100)
+        return fail("clock", kBitClock, "the system clock says the year is " + std::to_string(year),
+                    "set the time (timedatectl set-ntp true): certificate checks and records need it");
+    return ok("clock", kBitClock, "system clock " + std::to_string(year) + " (use NTP: timedatectl)");
+}
+
+CheckResult check_disk(const DoctorOptions& o) {
+    std::error_code ec;
+    auto dir = o.data_dir;
+    while (!dir.empty() && !std::filesystem::exists(dir, ec))
+        dir = dir.parent_path();
+    if (dir.empty()) dir = "/";
+    struct statvfs vs {};
+    if (statvfs(dir.c_str(), &vs) != 0) return fail("disk", kBitDisk, "cannot stat " + dir.string(), "");
+    double free_mb = static_cast<double>(vs.f_bavail) * static_cast<double>(vs.f_frsize) / (1024.0 * 1024.0);
+    std::string d = std::to_string(static_cast<long long>(free_mb)) + " MB free at " + dir.string();
+    if (free_mb < 100) return fail("disk", kBitDisk, d, "free space: the outbox needs room for check-ins");
+    if (free_mb < 500) return warn("disk", kBitDisk, d, "free some space soon");
+    return ok("disk", kBitDisk, d);
+}
+
+std::vector<CheckResult> run_all(const DoctorOptions& o) {
+    return {check_camera(o), check_pcscd(o),     check_reader(o), check_card(o), check_models(o),
+            check_fonts(o),  check_reception(o), check_clock(o),  check_disk(o)};
+}
+
+int report(const std::vector<CheckResult>& results, std::ostream& out) {
+    int code = 0;
+    for (const auto& r : results) {
+        const char* tag = r.status == Status::Ok ? "ok  " : r.status == Status::Warn ? "warn" : "FAIL";
+        out << "[" << tag << "] " << r.name << ": " << r.detail << "\n";
+        if (!r.fix.empty() && r.status != Status::Ok) out << "       fix: " << r.fix << "\n";
+        if (r.status == Status::Fail) code |= static_cast<int>(r.bit);
+    }
+    out << (code == 0 ? "all checks passed" : "some checks failed") << " (exit code " << code << ")\n";
+    return code;
+}
+
+std::vector<std::pair<std::string, std::string>> expected_model_sums() {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::istringstream in{std::string(kModelSums)};
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream ls(line);
+        std::string sum, file;
+        ls >> sum >> file;
+        if (sum.size() == 64 && !file.empty() && file.rfind("npm/", 0) != 0) out.emplace_back(file, sum);
+    }
+    return out;
+}
+
+}  // namespace uk::doctor

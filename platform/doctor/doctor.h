@@ -1,0 +1,62 @@
+// `uketsuke-kiosk --doctor`: one check per thing facility IT has to get right, each with a readable line, the
+// fix, and a bit in the exit code, so a script (or a vendor on the phone) can tell exactly what is wrong.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kiosk/config/config.h"
+
+namespace uk::doctor {
+
+enum class Status { Ok, Warn, Fail };
+
+struct CheckResult {
+    std::string name;  // "camera", "pcscd", ...
+    unsigned bit = 0;  // its bit in the exit code when it fails
+    Status status = Status::Ok;
+    std::string detail;  // what was found
+    std::string fix;     // what to do (empty when ok)
+};
+
+struct DoctorOptions {
+    config::KioskConfig config;
+    std::filesystem::path models_dir;  // where the fetched model files are
+    std::filesystem::path data_dir;    // the kiosk's state (outbox, PKI of the demo)
+    std::vector<std::filesystem::path> font_candidates = {
+        "/usr/share/fonts/truetype/fonts-morisawa-bizud-gothic/BIZUDGothic-Regular.ttf",
+        "/usr/share/fonts/truetype/morisawa/BIZUDGothic-Regular.ttf"};
+    int camera_timeout_ms = 3000;
+};
+
+// Exit-code bits, documented in docs/configuration.md.
+inline constexpr unsigned kBitCamera = 1u << 0;
+inline constexpr unsigned kBitPcscd = 1u << 1;
+inline constexpr unsigned kBitReader = 1u << 2;
+inline constexpr unsigned kBitCard = 1u << 3;
+inline constexpr unsigned kBitModels = 1u << 4;
+inline constexpr unsigned kBitFonts = 1u << 5;
+inline constexpr unsigned kBitReception = 1u << 6;
+inline constexpr unsigned kBitClock = 1u << 7;
+inline constexpr unsigned kBitDisk = 1u << 8;
+
+CheckResult check_camera(const DoctorOptions& o);
+CheckResult check_pcscd(const DoctorOptions& o);
+CheckResult check_reader(const DoctorOptions& o);
+CheckResult check_card(const DoctorOptions& o);
+CheckResult check_models(const DoctorOptions& o);
+CheckResult check_fonts(const DoctorOptions& o);
+CheckResult check_reception(const DoctorOptions& o);
+CheckResult check_clock(const DoctorOptions& o);
+CheckResult check_disk(const DoctorOptions& o);
+
+std::vector<CheckResult> run_all(const DoctorOptions& o);
+// Prints the report; returns the exit code (OR of the bits of failed checks; warnings do not count).
+int report(const std::vector<CheckResult>& results, std::ostream& out);
+
+// The model files and their sha256, as scripts/setup.d/models.sha256 lists them (built into the program).
+std::vector<std::pair<std::string, std::string>> expected_model_sums();
+
+}  // namespace uk::doctor
