@@ -37,7 +37,6 @@ void MyNumberCard::sync_generation() {
     if (guard_.card_generation() != generation_) {
         generation_ = guard_.card_generation();
         forget();
-        cert_cache_.reset();
     }
 }
 
@@ -126,7 +125,6 @@ CardResult<Bytes> MyNumberCard::read_sized_file(std::uint16_t fid, std::size_t m
 
 CardResult<CardCertificate> MyNumberCard::read_auth_certificate() {
     sync_generation();
-    if (cert_cache_) return *cert_cache_;
     if (auto r = ensure_ap(Ap::Jpki); !r) return r.error();
     if (auto r = ensure_ef(jpki_ef::kAuthCert); !r) return r.error();
     auto der = read_sized_file(jpki_ef::kAuthCert, kMaxCertificateBytes, "user-authentication certificate");
@@ -136,7 +134,6 @@ CardResult<CardCertificate> MyNumberCard::read_auth_certificate() {
     }
     auto cert = parse_certificate(*der);
     if (!cert) return make_error(CardFault::Unreadable, cert.error());
-    cert_cache_ = *cert;
     return std::move(cert).value();
 }
 

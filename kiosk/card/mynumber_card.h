@@ -1,18 +1,18 @@
 // MyNumberCard: one session with a My Number card, as the check-in flow needs it. Call from one worker thread
 // (the card is slow and blocking); one instance per inserted card, or keep it: it notices a new card through
-// CardTransport::card_generation() and forgets its selection state and cache.
+// CardTransport::card_generation() and forgets its selection state.
 //
-// What it does (and the APDUs, fewest the card allows; nothing is re-selected while still selected):
-//   read_auth_certificate()   SELECT JPKI AP, SELECT EF 000A, READ BINARY 256, READ BINARY rest (size from
-//   DER) auth_pin_tries_left()     SELECT EF 0018, VERIFY without data -> 63Cx (spends no try)
-//   verify_auth_pin(pin)      SELECT EF 0018, VERIFY 4 digits; the PIN object is wiped right after the APDU
-//   is
-//                             built, the APDU buffer right after it is sent
-//   sign_challenge(bytes)     SELECT EF 0017, COMPUTE DIGITAL SIGNATURE over the SHA-256 DigestInfo of the
-//                             challenge (the card pads PKCS#1 v1.5); needs verify_auth_pin first
-//   match_code_b_tries_left() SELECT kenkaku AP, SELECT EF 0012, VERIFY without data
-//   verify_match_code_b(code) SELECT EF 0012, VERIFY 14 digits; wiped like the PIN
-//   read_face_photo()         SELECT EF 0002, READ BINARY (size from the FF20 header), TLV DF27 = JPEG 2000
+// What it does, and the APDUs (the fewest the card allows; nothing is re-selected while still selected):
+//  - read_auth_certificate(): SELECT JPKI AP, SELECT EF 000A, READ BINARY 256, READ BINARY rest (sized
+//    from the DER header). Never cached: a card swapped while no APDU was sent must not give the old one.
+//  - auth_pin_tries_left(): SELECT EF 0018, VERIFY without data -> 63Cx (spends no try).
+//  - verify_auth_pin(pin): SELECT EF 0018, VERIFY 4 digits. The PIN object is wiped right after the APDU is
+//    built, the APDU buffer right after it is sent.
+//  - sign_challenge(bytes): SELECT EF 0017, COMPUTE DIGITAL SIGNATURE over the SHA-256 DigestInfo of the
+//    challenge (the card pads PKCS#1 v1.5). Needs verify_auth_pin first.
+//  - match_code_b_tries_left(): SELECT kenkaku AP, SELECT EF 0012, VERIFY without data.
+//  - verify_match_code_b(code): SELECT EF 0012, VERIFY 14 digits; wiped like the PIN.
+//  - read_face_photo(): SELECT EF 0002, READ BINARY (size from the FF20 header), TLV DF27 = JPEG 2000.
 // Everything goes through ApplicationGuard: the My Number application cannot be reached from here.
 //
 // Errors (CardError.fault): WrongPin (+tries_left), PinBlocked, SecurityNotSatisfied, NotFound, Removed,
@@ -79,7 +79,6 @@ class MyNumberCard {
     Ap ap_ = Ap::None;
     std::optional<std::uint16_t> ef_;
     bool auth_verified_ = false;
-    std::optional<CardCertificate> cert_cache_;
 };
 
 }  // namespace uk::card

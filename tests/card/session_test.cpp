@@ -60,7 +60,7 @@ TEST_F(Session, ReadsTheUserAuthenticationCertificateInFourApdus) {
     EXPECT_EQ(r->session.apdu_count(), 4u);  // SELECT AP, SELECT EF, READ 256, READ rest
     auto again = r->session.read_auth_certificate();
     ASSERT_TRUE(again.ok());
-    EXPECT_EQ(r->session.apdu_count(), 4u);  // cached for this card
+    EXPECT_EQ(r->session.apdu_count(), 6u);  // read again (never cached), without re-selecting
 }
 
 TEST_F(Session, ShortReadsWhenTheCardRefusesExtendedLength) {

@@ -1,0 +1,193 @@
+// The card through the real stack: pcscd + vsmartcard's vpcd driver + uketsuke-cardsim processes, with the
+// kiosk's PcscTransport, CardMonitor and MyNumberCard. Each test starts its own pcscd and cards and stops
+// them by PID.
+#include <gtest/gtest.h>
+
+#include "kiosk/card/mynumber_card.h"
+#include "platform/pcsc/pcsc.h"
+#include "tests/card/card_test_data.h"
+#include "tests/card/pcscd_fixture.h"
+
+namespace uk::cardtest {
+namespace {
+
+using namespace std::chrono_literals;
+using card::MyNumberCard;
+using pcsc::CardMonitor;
+
+template <class S>
+S digits(std::string_view d) {
+    S s;
+    for (char c : d)
+        s.push(c);
+    return s;
+}
+
+class Pcsc : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto p = Pcscd::start();
+        ASSERT_TRUE(p.ok()) << p.error();
+        pcscd = std::move(p).value();
+    }
+    std::unique_ptr<SimCard> insert(const std::string& identity, const std::vector<std::string>& extra = {}) {
+        auto c = std::make_unique<SimCard>(data.path(), identity, pcscd->port(), extra);
+        EXPECT_TRUE(c->running());
+        EXPECT_TRUE(wait_card_state(true, 10s)) << c->log();
+        return c;
+    }
+    DataDir data;
+    std::unique_ptr<Pcscd> pcscd;
+};
+
+TEST_F(Pcsc, ListsTheVirtualReader) {
+    auto readers = pcsc::list_readers();
+    ASSERT_TRUE(readers.ok()) << readers.error();
+    // vpcd exposes two slots per DEVICENAME line: "... 00 00" on our port and "... 00 01" on the next.
+    ASSERT_EQ(readers->size(), 2u);
+    EXPECT_EQ(readers->front(), Pcscd::kReaderName);
+    EXPECT_EQ(readers->back(), "Uketsuke Test VPCD 00 01");
+    EXPECT_TRUE(pcsc::reader_matches(Pcscd::kReaderName, "Uketsuke*VPCD*"));
+    EXPECT_FALSE(pcsc::reader_matches(Pcscd::kReaderName, "SONY*"));
+}
+
+TEST_F(Pcsc, InsertedCardGivesCertificateAndPhoto) {
+    EventLog events;
+    CardMonitor monitor("Uketsuke", events.callback());
+    monitor.start();
+    auto card = insert("yamada-taro");
+    EXPECT_GE(events.wait_for(CardMonitor::Event::CardInserted, 5s), 0);
+    pcsc::PcscTransport transport("Uketsuke Test VPCD");
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    EXPECT_EQ(transport.reader(), Pcscd::kReaderName);
+    EXPECT_EQ(card::to_hex(transport.atr()), "3be000ff8131fe4514");
+    EXPECT_EQ(cert->der, data.identity("yamada-taro").auth_cert);
+    auto code = digits<MatchCodeB>("60041220344821");
+    ASSERT_TRUE(session.verify_match_code_b(code).ok());
+    auto photo = session.read_face_photo();
+    ASSERT_TRUE(photo.ok()) << photo.error().message;
+    EXPECT_EQ(photo->jpeg2000, *data.identity("yamada-taro").face_jp2);
+    EXPECT_EQ(session.apdu_count(), 10u);
+    card->remove();
+    EXPECT_GE(events.wait_for(CardMonitor::Event::CardRemoved, 5s), 0);
+}
+
+TEST_F(Pcsc, PinRightSignsAndTheCertificateVerifiesIt) {
+    auto card = insert("yamada-taro");
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    EXPECT_EQ(*session.auth_pin_tries_left(), 3);
+    auto wrong = digits<Pin>("0000");
+    auto w = session.verify_auth_pin(wrong);
+    EXPECT_EQ(w.fault(), CardFault::WrongPin);
+    EXPECT_EQ(w.error().tries_left, 2);
+    auto right = digits<Pin>("1234");
+    ASSERT_TRUE(session.verify_auth_pin(right).ok());
+    const card::Bytes challenge = card::bytes_of("challenge-from-reception-42");
+    auto sig = session.sign_challenge(challenge);
+    ASSERT_TRUE(sig.ok()) << sig.error().message;
+    EXPECT_TRUE(card::verify_signature(*cert, challenge, *sig));
+    EXPECT_FALSE(card::verify_signature(*cert, card::bytes_of("challenge-from-reception-43"), *sig));
+}
+
+TEST_F(Pcsc, NearlyBlockedPinBlocksAndStaysBlockedAcrossInsertions) {
+    {
+        auto card = insert("suzuki-hanako");
+        pcsc::PcscTransport transport;
+        MyNumberCard session(transport);
+        EXPECT_EQ(*session.auth_pin_tries_left(), 1);
+        auto wrong = digits<Pin>("1111");
+        EXPECT_EQ(session.verify_auth_pin(wrong).fault(), CardFault::PinBlocked);
+        card->remove();
+        ASSERT_TRUE(wait_card_state(false, 5s));
+    }
+    auto card = insert("suzuki-hanako");  // the counter was persisted by the simulator
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    EXPECT_EQ(*session.auth_pin_tries_left(), 0);
+    auto right = digits<Pin>("5678");
+    EXPECT_EQ(session.verify_auth_pin(right).fault(), CardFault::PinBlocked);
+}
+
+TEST_F(Pcsc, RemovalMidReadIsACleanError) {
+    auto card = insert("yamada-taro", {"--remove-after", "3"});
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_FALSE(cert.ok());
+    EXPECT_TRUE(cert.fault() == CardFault::Removed || cert.fault() == CardFault::Transport)
+        << to_string(cert.fault()) << ": " << cert.error().message;
+    EXPECT_TRUE(wait_card_state(false, 5s));
+    // The next card works with the same transport and session.
+    auto second = insert("kobayashi-rei");
+    auto again = session.read_auth_certificate();
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->der, data.identity("kobayashi-rei").auth_cert);
+}
+
+TEST_F(Pcsc, GetResponseChainsThroughPcscd) {
+    auto card = insert("yamada-taro", {"--t0"});
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    EXPECT_EQ(cert->der, data.identity("yamada-taro").auth_cert);
+}
+
+TEST_F(Pcsc, GarbageFromTheCardIsUnreadable) {
+    auto card = insert("yamada-taro", {"--garbage-from", "2"});
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_FALSE(cert.ok());
+    EXPECT_EQ(cert.fault(), CardFault::Unreadable) << cert.error().message;
+}
+
+TEST_F(Pcsc, PcscdRestartIsRecovered) {
+    EventLog events;
+    CardMonitor monitor("", events.callback());
+    monitor.start();
+    auto card = insert("yamada-taro");
+    ASSERT_GE(events.wait_for(CardMonitor::Event::CardInserted, 5s), 0);
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    ASSERT_TRUE(session.read_auth_certificate().ok());
+
+    card->remove();
+    auto r = pcscd->restart();
+    ASSERT_TRUE(r.ok()) << r.error();
+    const int lost = events.wait_for(CardMonitor::Event::ServiceLost, 5s);
+    const int removed = events.wait_for(CardMonitor::Event::CardRemoved, 5s);
+    EXPECT_TRUE(lost >= 0 || removed >= 0);
+    const int mark = static_cast<int>(events.size()) - 1;
+    auto card2 = insert("kobayashi-rei");
+    EXPECT_GE(events.wait_for(CardMonitor::Event::CardInserted, 10s, mark), 0);
+    // The transport's old context died with pcscd: the first call may report it, the next re-establishes.
+    auto cert = session.read_auth_certificate();
+    if (!cert.ok()) {
+        EXPECT_EQ(cert.fault(), CardFault::Transport) << cert.error().message;
+        cert = session.read_auth_certificate();
+    }
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    EXPECT_EQ(cert->der, data.identity("kobayashi-rei").auth_cert);
+}
+
+TEST_F(Pcsc, NoCardIsAClearError) {
+    pcsc::PcscTransport transport;
+    MyNumberCard session(transport);
+    auto cert = session.read_auth_certificate();
+    ASSERT_FALSE(cert.ok());
+    EXPECT_EQ(cert.fault(), CardFault::Removed) << cert.error().message;
+    pcsc::PcscTransport nowhere("No Such Reader");
+    auto c = nowhere.connect();
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.fault(), CardFault::Transport);
+    EXPECT_NE(c.error().message.find("No Such Reader"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace uk::cardtest
