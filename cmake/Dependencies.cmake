@@ -7,6 +7,7 @@ include(GoogleTest)
 find_package(nlohmann_json 3.11 REQUIRED)          # check-in record JSON, locales, reception API
 find_package(OpenSSL 3 REQUIRED)                   # certificates, signatures, TLS, hashes
 find_package(SQLite3 REQUIRED)                     # outbox, reception store, insured-persons simulator
+find_package(LibXml2 REQUIRED)                     # parsing the レセコン XML files (qualification)
 pkg_check_modules(PCSC REQUIRED IMPORTED_TARGET GLOBAL libpcsclite)      # PC/SC client library
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET GLOBAL tomlplusplus)   # configuration files
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)      # Argon2id password hashes
