@@ -2,6 +2,12 @@
 // kiosk's PcscTransport, CardMonitor and MyNumberCard. Each test starts its own pcscd and cards and stops
 // them by PID.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "kiosk/card/mynumber_card.h"
 #include "platform/pcsc/pcsc.h"
@@ -187,6 +193,50 @@ TEST_F(Pcsc, NoCardIsAClearError) {
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.fault(), CardFault::Transport);
     EXPECT_NE(c.error().message.find("No Such Reader"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace uk::cardtest
+
+namespace uk::cardtest {
+namespace {
+
+std::string run_card_tool(const std::filesystem::path& dir, int& status) {
+    const auto log = dir / "uketsuke-card.out";
+    const pid_t pid = spawn({UK_CARD_EXE}, log);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    std::ifstream f(log);
+    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+TEST_F(Pcsc, DiagnosticsToolPrintsOneLinePerReaderAndNoPersonalData) {
+    auto card = insert("sato-jiro");
+    int status = -1;
+    const std::string out = run_card_tool(data.path(), status);
+    EXPECT_EQ(status, 0) << out;
+    std::istringstream lines(out);
+    std::string line;
+    int with_card = 0, without = 0;
+    while (std::getline(lines, line)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << line;
+        if (j.at("card_present").get<bool>()) {
+            ++with_card;
+            EXPECT_EQ(j.at("reader"), Pcscd::kReaderName);
+            EXPECT_EQ(j.at("auth_pin_tries_left"), 3);
+            EXPECT_EQ(j.at("cert_not_after"), "2024-09-30T14:59:59Z");  // the expired identity
+            EXPECT_NE(j.at("cert_issuer").get<std::string>().find("Uketsuke Test JPKI"), std::string::npos);
+            for (const char* personal : {"subject", "serial", "name", "birth", "UKTEST"}) {
+                EXPECT_EQ(line.find(personal), std::string::npos) << line;
+            }
+        } else {
+            ++without;
+        }
+    }
+    EXPECT_EQ(with_card, 1) << out;
+    EXPECT_EQ(without, 1) << out;  // the second vpcd slot
 }
 
 }  // namespace
