@@ -139,7 +139,7 @@ Result<ServiceConfig> load_config_file(const std::string& path, ServiceConfig cf
         const toml::table& t = *n->as_table();
         if (auto ok = check_keys(rd, t, "limits.",
                                  {"threads", "max_event_streams", "max_body_bytes", "read_timeout_s",
-                                  "write_timeout_s", "session_hours", "queue_limit"});
+                                  "write_timeout_s", "session_hours", "queue_limit", "sse_keepalive_s"});
             !ok)
             return Error{ok.error()};
         struct IntKey {
@@ -155,6 +155,7 @@ Result<ServiceConfig> load_config_file(const std::string& path, ServiceConfig cf
             {"read_timeout_s", 1, 300, [&](long long v) { cfg.read_timeout_s = static_cast<int>(v); }},
             {"write_timeout_s", 1, 300, [&](long long v) { cfg.write_timeout_s = static_cast<int>(v); }},
             {"session_hours", 1, 24 * 7, [&](long long v) { cfg.session_hours = static_cast<int>(v); }},
+            {"sse_keepalive_s", 1, 300, [&](long long v) { cfg.sse_keepalive_s = static_cast<int>(v); }},
             {"queue_limit", 10, 100000, [&](long long v) { cfg.queue_limit = static_cast<std::size_t>(v); }},
         };
         for (const auto& k : keys) {

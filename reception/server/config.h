@@ -25,6 +25,7 @@ struct ServiceConfig {
     int read_timeout_s = 5;  // per read; a client slower than this is dropped
     int write_timeout_s = 5;
     int session_hours = 12;
+    int sse_keepalive_s = 15;       // comment line sent on an idle event stream (finds dead connections)
     std::size_t queue_limit = 500;  // entries returned by GET /api/v1/queue
 };
 

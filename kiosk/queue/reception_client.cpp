@@ -1,0 +1,65 @@
+#include "kiosk/queue/reception_client.h"
+
+#include <nlohmann/json.hpp>
+
+namespace uk {
+namespace {
+
+using nlohmann::json;
+
+Error failure(const char* what, const HttpReply& r) {
+    if (r.status == 0) return Error{std::string(what) + ": reception not reachable: " + r.error};
+    auto j = json::parse(r.body, nullptr, false);
+    std::string msg = j.is_object() && j.contains("error") && j["error"].is_string()
+                          ? j["error"].get<std::string>()
+                          : r.body.substr(0, 200);
+    return Error{std::string(what) + ": HTTP " + std::to_string(r.status) + ": " + msg};
+}
+
+Result<VisualCheckStatus> read_status(const HttpReply& r) {
+    auto j = json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("state") || !j["state"].is_string())
+        return Error{"visual check: the reception's answer has no state"};
+    std::string st = j["state"].get<std::string>();
+    VisualCheckStatus s;
+    if (st == "pending")
+        s.answer = VisualCheckAnswer::Pending;
+    else if (st == "confirmed")
+        s.answer = VisualCheckAnswer::Confirmed;
+    else if (st == "rejected")
+        s.answer = VisualCheckAnswer::Rejected;
+    else
+        return Error{"visual check: unknown state \"" + st + "\""};
+    if (j.contains("staff") && j["staff"].is_string()) s.staff_id = j["staff"].get<std::string>();
+    return s;
+}
+
+}  // namespace
+
+Result<bool> ReceptionClient::send_heartbeat(const KioskHealth& h) {
+    json body{
+        {"reader", h.reader}, {"camera", h.camera}, {"outbox_depth", h.outbox_depth}, {"version", h.version}};
+    HttpReply r = t_.post_json("/api/v1/kiosk/heartbeat", body.dump());
+    if (r.status != 204) return failure("heartbeat", r);
+    return true;
+}
+
+Result<bool> ReceptionClient::raise_alert(const std::string& kind, const std::string& message) {
+    HttpReply r = t_.post_json("/api/v1/kiosk/alerts", json{{"kind", kind}, {"message", message}}.dump());
+    if (r.status != 201) return failure("alert", r);
+    return true;
+}
+
+Result<VisualCheckStatus> ReceptionClient::request_visual_check(const std::string& id, int ticket) {
+    HttpReply r = t_.post_json("/api/v1/visual-checks", json{{"id", id}, {"kiosk_ticket", ticket}}.dump());
+    if (r.status != 201 && r.status != 200) return failure("visual check", r);
+    return read_status(r);
+}
+
+Result<VisualCheckStatus> ReceptionClient::poll_visual_check(const std::string& id) {
+    HttpReply r = t_.get("/api/v1/visual-checks/" + id);
+    if (r.status != 200) return failure("visual check", r);
+    return read_status(r);
+}
+
+}  // namespace uk

@@ -1,0 +1,43 @@
+// The kiosk's small conversations with the reception besides check-ins: heartbeats (reader, camera, outbox
+// depth for the staff's kiosk health panel), alerts shown to staff ("staff help requested", "card blocked"),
+// and visual-check (目視確認) requests that a staff member confirms or rejects on the monitor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kiosk/core/result.h"
+#include "kiosk/queue/transport.h"
+
+namespace uk {
+
+struct KioskHealth {
+    std::string reader = "ok";  // "ok" | "no_reader" | "no_card_service" | "error"
+    std::string camera = "ok";  // "ok" | "none" | "error"
+    std::int64_t outbox_depth = 0;
+    std::string version;
+};
+
+enum class VisualCheckAnswer { Pending, Confirmed, Rejected };
+
+struct VisualCheckStatus {
+    VisualCheckAnswer answer = VisualCheckAnswer::Pending;
+    std::string staff_id;  // who confirmed or rejected (goes into the record's verification.staff.staff_id)
+};
+
+class ReceptionClient {
+  public:
+    explicit ReceptionClient(ReceptionTransport& t) : t_(t) {}
+
+    Result<bool> send_heartbeat(const KioskHealth& h);
+    // kind: staff_help | card_blocked | card_error | camera_lost | reader_lost | other
+    Result<bool> raise_alert(const std::string& kind, const std::string& message);
+    // `request_id` is a UUID the kiosk makes; asking again with the same id is harmless.
+    Result<VisualCheckStatus> request_visual_check(const std::string& request_id, int kiosk_ticket);
+    Result<VisualCheckStatus> poll_visual_check(const std::string& request_id);
+
+  private:
+    ReceptionTransport& t_;
+};
+
+}  // namespace uk

@@ -1,0 +1,50 @@
+#include "platform/net/https_transport.h"
+
+#include <httplib.h>
+
+namespace uk {
+
+HttpsTransport::HttpsTransport(HttpsTransportConfig cfg) : cfg_(std::move(cfg)) {
+    client_ = std::make_unique<httplib::SSLClient>(cfg_.host, cfg_.port);
+    client_->set_ca_cert_path(cfg_.pinned_cert_path.c_str());
+    client_->enable_server_certificate_verification(true);
+    client_->set_connection_timeout(cfg_.connect_timeout);
+    client_->set_read_timeout(cfg_.read_timeout);
+    client_->set_write_timeout(cfg_.read_timeout);
+    client_->set_keep_alive(true);
+    client_->set_default_headers({{"Authorization", "Bearer " + cfg_.token}});
+}
+
+HttpsTransport::~HttpsTransport() = default;
+
+namespace {
+
+HttpReply to_reply(const httplib::Result& r, const httplib::SSLClient& c) {
+    HttpReply out;
+    if (r) {
+        out.status = r->status;
+        out.body = r->body;
+        return out;
+    }
+    out.error = httplib::to_string(r.error());
+    if (r.error() == httplib::Error::SSLServerVerification)
+        out.error += " (the reception's certificate does not match the pinned one; verify result " +
+                     std::to_string(c.get_openssl_verify_result()) + ")";
+    return out;
+}
+
+}  // namespace
+
+HttpReply HttpsTransport::post_json(std::string_view path, const std::string& body) {
+    std::lock_guard lock(mu_);
+    auto r = client_->Post(std::string(path), body, "application/json");
+    return to_reply(r, *client_);
+}
+
+HttpReply HttpsTransport::get(std::string_view path) {
+    std::lock_guard lock(mu_);
+    auto r = client_->Get(std::string(path));
+    return to_reply(r, *client_);
+}
+
+}  // namespace uk
