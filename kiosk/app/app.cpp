@@ -1,0 +1,546 @@
+// Index:
+//   [SECTION] Clock, ids, logging
+//   [SECTION] Devices (simulated card, outbox)
+//   [SECTION] The app: effects, events, frame loop
+#include "kiosk/app/app.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include <SDL.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/app/card_worker.h"
+#include "kiosk/app/event_inbox.h"
+#include "kiosk/app/outbox_file.h"
+#include "kiosk/app/sim_reader.h"
+#include "kiosk/checkin/flow.h"
+#include "kiosk/config/config.h"
+#include "kiosk/ui/fonts.h"
+#include "kiosk/ui/screens.h"
+#include "kiosk/ui/strings.h"
+#include "platform/sdl/audio.h"
+#include "platform/sdl/video.h"
+#include "tools/cardsim/identity.h"
+#include "tools/cardsim/sim_card.h"
+#include "tools/pki/pki.h"
+
+namespace uk::app {
+
+using checkin::Phase;
+namespace ev = checkin::ev;
+namespace fx = checkin::fx;
+
+namespace {
+
+// [SECTION] Clock, ids, logging
+
+class SystemClock final : public Clock {
+  public:
+    SteadyTime steady_now() const override { return std::chrono::steady_clock::now(); }
+    WallTime wall_now() const override { return std::chrono::system_clock::now(); }
+};
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+    g_stop = true;
+}
+
+std::string new_uuid() {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) std::abort();  // no randomness: never make a guessable record id
+    return uuid_v4_from_bytes(b);
+}
+
+void out_line(const std::string& s) {
+    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+void log_line(const std::string& s) {
+    out_line("UK log " + s);
+}
+
+std::filesystem::path default_data_dir() {
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "uketsuke";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".local/share/uketsuke";
+    return std::filesystem::temp_directory_path() / "uketsuke";
+}
+
+std::string opt_int(const std::optional<int>& v) {
+    return v ? std::to_string(*v) : "-";
+}
+
+struct Stats {
+    std::vector<double> frame_ms;
+    double first_frame_ms = 0;
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+long peak_rss_kib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    return 0;
+}
+
+// Four corners in order (top-left, top-right, bottom-right, bottom-left) within 8 seconds: the way out
+// for staff. A patient tapping around will not hit that by chance.
+class AdminGesture {
+  public:
+    bool press(float x, float y, float w, float h, double now_s) {
+        float m = std::min(w, h) * 0.09f;
+        int corner = -1;
+        if (x < m && y < m)
+            corner = 0;
+        else if (x > w - m && y < m)
+            corner = 1;
+        else if (x > w - m && y > h - m)
+            corner = 2;
+        else if (x < m && y > h - m)
+            corner = 3;
+        if (corner != next_ || (next_ > 0 && now_s - started_ > 8.0)) {
+            next_ = 0;
+            if (corner != 0) return false;
+        }
+        if (next_ == 0) started_ = now_s;
+        ++next_;
+        if (next_ == 4) {
+            next_ = 0;
+            return true;
+        }
+        return false;
+    }
+
+  private:
+    int next_ = 0;
+    double started_ = 0;
+};
+
+// [SECTION] The app
+
+class Kiosk {
+  public:
+    Kiosk(const AppOptions& o, config::KioskConfig cfg)
+        : opt_(o), cfg_(std::move(cfg)), flow_(cfg_.flow, clock_) {}
+
+    int run();
+
+  private:
+    bool start_devices();
+    void dispatch(const checkin::Event& e);
+    void apply(const checkin::Effect& e);
+    void handle_ui(const ui::UiOutput& out);
+    void demo_action(ui::DemoAction a);
+    void report_state();
+    void report_buttons();
+    bool ensure_fonts();
+
+    AppOptions opt_;
+    config::KioskConfig cfg_;
+    SystemClock clock_;
+    checkin::Flow flow_;
+    EventInbox inbox_;
+    std::atomic<std::uint64_t> epoch_{1};
+    Pin pin_;  // the keypad's digits; moved to the card worker on VerifyPin, wiped on WipeSecrets
+
+    std::unique_ptr<cardsim::SimulatedCard> sim_card_;
+    std::unique_ptr<SimReader> sim_reader_;
+    std::unique_ptr<CardWorker> card_;
+    std::unique_ptr<OutboxFile> outbox_;
+    std::optional<std::string> sim_match_code_;  // demo stand-in for the card-front camera (issue 10)
+
+    std::unique_ptr<sdl::Video> video_;
+    std::unique_ptr<sdl::Audio> audio_;
+    ui::Screens screens_;
+    ui::FontSet fonts_;
+    ui::FontFiles font_files_;
+    std::string fonts_lang_;
+    bool fonts_larger_ = false;
+    int fonts_w_ = 0, fonts_h_ = 0;
+    bool larger_text_ = false;
+    bool sound_on_ = true;
+
+    std::string last_state_line_, last_buttons_line_;
+};
+
+bool Kiosk::start_devices() {
+    if (opt_.card != "sim") {
+        log_line("card transport \"" + opt_.card +
+                 "\" is not wired into this build yet (platform/pcsc); use --card sim");
+        return false;
+    }
+    std::filesystem::path data = opt_.data_dir.empty() ? default_data_dir() : opt_.data_dir;
+    std::filesystem::path pki_dir = data / "demo-card";
+    auto gen = pki::ensure_generated(pki_dir);
+    if (!gen) {
+        log_line("cannot prepare the demo card's test PKI in " + pki_dir.string() + ": " + gen.error());
+        return false;
+    }
+    auto id = cardsim::load_identity(pki_dir, opt_.identity);
+    if (!id) {
+        log_line("demo identity \"" + opt_.identity + "\": " + id.error());
+        return false;
+    }
+    if (opt_.reset_card) cardsim::reset_counters(*id);
+    for (const auto& spec : pki::default_identities())
+        if (spec.name == opt_.identity) sim_match_code_ = pki::match_code_b(spec);
+    sim_card_ = std::make_unique<cardsim::SimulatedCard>(std::move(*id));
+    sim_reader_ = std::make_unique<SimReader>(*sim_card_);
+    CardWorkerOptions co;
+    co.expired_cert_grace = cfg_.flow.expired_cert_grace;
+    co.log = [](const std::string& s) { log_line(s); };
+    co.challenge = [] {
+        card::Bytes c(32);
+        RAND_bytes(c.data(), static_cast<int>(c.size()));
+        return std::make_pair("kiosk:" + new_uuid(), c);
+    };
+    card_ = std::make_unique<CardWorker>(*sim_reader_, inbox_, clock_, std::move(co));
+    outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
+                                           [](const std::string& s) { log_line(s); });
+    // The face path needs the face session (issue 5) and the card-front reader (issue 10); until they are
+    // wired here the kiosk reports no camera, so the flow offers PIN and staff check only.
+    inbox_.post(ev::CameraStatus{false});
+    log_line("face path not available in this build: no face session wired (PIN and staff check offered)");
+    return true;
+}
+
+void Kiosk::dispatch(const checkin::Event& e) {
+    for (const auto& fx : flow_.dispatch(e))
+        apply(fx);
+}
+
+void Kiosk::apply(const checkin::Effect& effect) {
+    std::visit(
+        [&](const auto& f) {
+            using T = std::decay_t<decltype(f)>;
+            if constexpr (std::is_same_v<T, fx::ReadCard>) {
+                CardTask t;
+                t.kind = CardTask::Kind::Read;
+                t.epoch = epoch_;
+                card_->submit(std::move(t));
+            } else if constexpr (std::is_same_v<T, fx::CancelCardOperation>) {
+                ++epoch_;
+            } else if constexpr (std::is_same_v<T, fx::VerifyPin>) {
+                CardTask t;
+                t.kind = CardTask::Kind::VerifyPin;
+                t.epoch = epoch_;
+                t.pin = std::move(pin_);  // pin_ is empty (wiped) from here on
+                card_->submit(std::move(t));
+            } else if constexpr (std::is_same_v<T, fx::StartCardFrontScan>) {
+                // Demo seam for issue 10: the simulator knows the card front's 照合番号B.
+                if (sim_match_code_)
+                    inbox_.post(ev::CardFrontRead{}, epoch_);
+                else
+                    inbox_.post(ev::CardFrontFailed{}, epoch_);
+            } else if constexpr (std::is_same_v<T, fx::UnlockFacePhoto>) {
+                CardTask t;
+                t.kind = CardTask::Kind::UnlockPhoto;
+                t.epoch = epoch_;
+                if (sim_match_code_)
+                    for (char c : *sim_match_code_)
+                        t.match_code.push(c);
+                card_->submit(std::move(t));
+            } else if constexpr (std::is_same_v<T, fx::StartFaceCapture>) {
+                // No face session in this build: the camera is reported unavailable at start, so the flow
+                // does not get here; if it does (a stale state), say so rather than wait.
+                inbox_.post(ev::CameraLost{}, epoch_);
+            } else if constexpr (std::is_same_v<T, fx::StopCamera>) {
+            } else if constexpr (std::is_same_v<T, fx::WipeSecrets>) {
+                pin_.clear();
+                ++epoch_;
+                if (card_) card_->wipe();
+            } else if constexpr (std::is_same_v<T, fx::RequestVisualCheck>) {
+                log_line("staff: visual check requested (目視確認)");
+            } else if constexpr (std::is_same_v<T, fx::CancelVisualCheck>) {
+                log_line("staff: visual check cancelled");
+            } else if constexpr (std::is_same_v<T, fx::AlertStaff>) {
+                static constexpr const char* kReasons[] = {"help_requested", "pin_blocked",
+                                                           "card_left_in_reader", "reception_unreachable",
+                                                           "qualification_invalid"};
+                log_line(std::string("staff alert: ") + kReasons[static_cast<int>(f.reason)]);
+            } else if constexpr (std::is_same_v<T, fx::SubmitRecord>) {
+                std::string consents;
+                for (const auto& c : f.record.consents)
+                    consents += (consents.empty() ? "" : ",") + std::string(to_string(c.item)) + ":" +
+                                std::string(to_string(c.answer));
+                out_line("UK submit record=" + f.record.record_id +
+                         " method=" + std::string(to_string(f.record.verification.method)) +
+                         " consents=" + (consents.empty() ? "-" : consents));
+                outbox_->submit(f.record);
+            } else if constexpr (std::is_same_v<T, fx::PlaySound>) {
+                if (audio_) audio_->play(f.sound);
+            }
+        },
+        effect);
+}
+
+void Kiosk::demo_action(ui::DemoAction a) {
+    switch (a) {
+        case ui::DemoAction::InsertCard: {
+            if (!sim_reader_ || sim_reader_->present()) return;
+            CardTask t;
+            t.kind = CardTask::Kind::Run;
+            SimReader* r = sim_reader_.get();
+            EventInbox* in = &inbox_;
+            const Clock* c = &clock_;
+            t.run = [r, in, c] {
+                r->insert();
+                in->post(ev::CardInserted{new_uuid(), c->wall_now()});
+            };
+            card_->submit(std::move(t));
+            break;
+        }
+        case ui::DemoAction::RemoveCard:
+            if (!sim_reader_ || !sim_reader_->present()) return;
+            sim_reader_->remove();
+            dispatch(ev::CardRemoved{});
+            break;
+        case ui::DemoAction::StaffConfirm:
+            dispatch(ev::StaffConfirmed{"demo-staff"});
+            break;
+        case ui::DemoAction::StaffReject:
+            dispatch(ev::StaffRejected{});
+            break;
+        case ui::DemoAction::HelpDone:
+            dispatch(ev::HelpDismissed{});
+            break;
+    }
+}
+
+void Kiosk::handle_ui(const ui::UiOutput& out) {
+    const auto& st = flow_.state();
+    if (out.pin_digit && st.phase == Phase::PinEntry) pin_.push(*out.pin_digit);
+    if (out.pin_delete) pin_.pop();
+    if (out.pin_clear) pin_.clear();
+    if (out.toggle_larger_text) larger_text_ = !larger_text_;
+    if (out.toggle_sound) {
+        sound_on_ = !sound_on_;
+        if (audio_) audio_->set_muted(!sound_on_);
+    }
+    for (const auto& e : out.events)
+        dispatch(e);
+    for (auto a : out.demo)
+        demo_action(a);
+    // The PIN buffer only lives on the keypad screen.
+    if (flow_.state().phase != Phase::PinEntry && !pin_.empty()) pin_.clear();
+}
+
+void Kiosk::report_state() {
+    const auto& s = flow_.state();
+    std::optional<int> tries;
+    if (s.session.card) tries = s.session.card->pin_tries_left;
+    std::string line =
+        "UK state phase=" + std::string(to_string(s.phase)) +
+        " error=" + (s.error && s.phase == Phase::Error ? std::string(to_string(*s.error)) : "-") +
+        " notice=" + (s.last_notice.empty() ? "-" : s.last_notice) + " lang=" + s.session.language +
+        " pin_tries=" + opt_int(tries) + " ticket=" + std::to_string(s.session.ticket) +
+        " offline=" + (s.session.queued_offline ? "1" : "0") +
+        " consent=" + std::to_string(s.session.consent_index) +
+        " picker=" + (screens_.language_picker_open() ? "1" : "0") + " larger=" + (larger_text_ ? "1" : "0");
+    if (line != last_state_line_) {
+        out_line(line);
+        last_state_line_ = line;
+    }
+}
+
+void Kiosk::report_buttons() {
+    std::string line = "UK buttons";
+    for (const auto& b : screens_.buttons()) {
+        if (!b.enabled) continue;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, " %s@%d,%d", b.id.c_str(), static_cast<int>(b.x + b.w / 2),
+                      static_cast<int>(b.y + b.h / 2));
+        line += buf;
+    }
+    if (line != last_buttons_line_) {
+        out_line(line);
+        last_buttons_line_ = line;
+    }
+}
+
+bool Kiosk::ensure_fonts() {
+    const std::string& lang = flow_.state().session.language;
+    int w = video_->width(), h = video_->height();
+    if (fonts_.body && lang == fonts_lang_ && larger_text_ == fonts_larger_ && w == fonts_w_ && h == fonts_h_)
+        return true;
+    auto texts = ui::screen_texts(ui::Strings::embedded(), lang, cfg_.flow.facility.name);
+    std::string err;
+    bool ok = video_->rebuild_fonts([&](ImFontAtlas& atlas) {
+        auto set = ui::build_fonts(
+            atlas, font_files_, lang, texts,
+            ui::font_sizes_for(static_cast<float>(w), static_cast<float>(h), larger_text_), &err);
+        if (!set) return false;
+        fonts_ = *set;
+        return true;
+    });
+    if (!ok) {
+        log_line("fonts: " + err);
+        return false;
+    }
+    if (auto miss = ui::missing_codepoints(*fonts_.body, texts); !miss.empty())
+        log_line("fonts: " + std::to_string(miss.size()) + " codepoints without a glyph in " + lang);
+    fonts_lang_ = lang;
+    fonts_larger_ = larger_text_;
+    fonts_w_ = w;
+    fonts_h_ = h;
+    return true;
+}
+
+int Kiosk::run() {
+    auto t0 = std::chrono::steady_clock::now();
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    auto fl = ui::find_font_files();
+    if (!fl.files) {
+        log_line(fl.problem);
+        return 2;
+    }
+    font_files_ = *fl.files;
+    sdl::WindowOptions wo;
+    wo.width = opt_.width;
+    wo.height = opt_.height;
+    wo.fullscreen = !opt_.windowed;
+    wo.software = opt_.software;
+    wo.vsync = opt_.frames == 0;
+    wo.show_cursor = opt_.windowed;
+    auto video = sdl::Video::open(wo);
+    if (!video) {
+        log_line(video.error());
+        return 2;
+    }
+    video_ = std::move(*video);
+    audio_ = std::make_unique<sdl::Audio>();
+    if (!audio_->available()) log_line(audio_->problem() + " (sound cues off)");
+    if (!start_devices()) return 3;
+    // Put the session in the configured language from the first frame (the flow sets it on every wipe).
+    dispatch(ev::LanguageChanged{cfg_.flow.default_language});
+    dispatch(ev::Back{});
+
+    AdminGesture admin;
+    Stats stats;
+    int frame = 0;
+    bool ready = false;
+    auto start = std::chrono::steady_clock::now();
+    while (!g_stop) {
+        auto f0 = std::chrono::steady_clock::now();
+        double now_s = std::chrono::duration<double>(f0 - start).count();
+        sdl::Input in = video_->poll();
+        if (in.quit_requested && opt_.windowed) break;
+        bool exit_admin = false;
+        for (auto [x, y] : in.presses) {
+            dispatch(ev::Touch{});
+            if (admin.press(x, y, static_cast<float>(video_->width()), static_cast<float>(video_->height()),
+                            now_s))
+                exit_admin = true;
+        }
+        if (exit_admin) {
+            log_line("admin gesture: exiting");
+            break;
+        }
+        for (auto& p : inbox_.drain()) {
+            if (p.epoch != 0 && p.epoch != epoch_) continue;  // an answer for a cancelled operation
+            dispatch(p.event);
+        }
+        dispatch(ev::Tick{});
+        if (!ensure_fonts()) return 2;
+
+        ui::ViewModel vm;
+        vm.state = &flow_.state();
+        vm.config = &flow_.config();
+        vm.strings = &ui::Strings::embedded();
+        vm.facility_name = cfg_.flow.facility.name;
+        vm.pin_length = pin_.size();
+        vm.larger_text = larger_text_;
+        vm.sound_on = sound_on_;
+        vm.demo = opt_.demo;
+        vm.demo_card_present = sim_reader_ && sim_reader_->present();
+        vm.time_s = now_s;
+        video_->begin_frame();
+        ui::UiOutput out = screens_.draw(vm, fonts_);
+        video_->end_frame();
+        auto f1 = std::chrono::steady_clock::now();
+        double ms = std::chrono::duration<double, std::milli>(f1 - f0).count();
+        if (!ready) {
+            stats.first_frame_ms = std::chrono::duration<double, std::milli>(f1 - t0).count();
+            ready = true;
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "UK ready renderer=%s size=%dx%d first_frame_ms=%.1f",
+                          video_->renderer_name().c_str(), video_->width(), video_->height(),
+                          stats.first_frame_ms);
+            out_line(buf);
+        } else {
+            stats.frame_ms.push_back(ms);
+        }
+        report_buttons();
+        handle_ui(out);
+        report_state();
+        ++frame;
+        if (opt_.frames > 0 && frame >= opt_.frames) break;
+        // Software rendering has no vsync: keep to about 60 frames per second instead of spinning.
+        if (opt_.frames == 0 && (opt_.software || video_->renderer_name() == "software") && ms < 16.0)
+            SDL_Delay(static_cast<Uint32>(16.0 - ms));
+    }
+    dispatch(ev::Cancel{});
+    pin_.clear();
+    if (!opt_.bench_json.empty()) {
+        nlohmann::json j;
+        j["width"] = video_->width();
+        j["height"] = video_->height();
+        j["renderer"] = video_->renderer_name();
+        j["frames"] = stats.frame_ms.size();
+        j["frame_ms_p50"] = percentile(stats.frame_ms, 0.50);
+        j["frame_ms_p99"] = percentile(stats.frame_ms, 0.99);
+        j["frame_ms_max"] =
+            stats.frame_ms.empty() ? 0.0 : *std::max_element(stats.frame_ms.begin(), stats.frame_ms.end());
+        j["first_frame_ms"] = stats.first_frame_ms;
+        j["peak_rss_mib"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+        j["atlas"] = std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height);
+        std::ofstream(opt_.bench_json) << j.dump(2) << "\n";
+    }
+    out_line("UK exit");
+    return 0;
+}
+
+}  // namespace
+
+int run_kiosk(const AppOptions& options) {
+    config::KioskConfig cfg;
+    if (!options.config.empty()) {
+        auto r = config::load_kiosk_config(options.config);
+        if (!r.config) {
+            for (const auto& e : r.errors)
+                std::fprintf(stderr, "%s\n", e.message().c_str());
+            return 4;
+        }
+        cfg = *r.config;
+    }
+    if (!options.language.empty()) cfg.flow.default_language = options.language;
+    if (options.idle_seconds) {
+        cfg.flow.timeouts.interaction = std::chrono::seconds(*options.idle_seconds);
+        cfg.flow.timeouts.waiting_for_card = std::chrono::seconds(*options.idle_seconds);
+    }
+    Kiosk k(options, std::move(cfg));
+    return k.run();
+}
+
+}  // namespace uk::app

@@ -1,0 +1,39 @@
+// The kiosk app: wires the check-in flow to the devices and the screens. The UI thread owns the flow, the
+// window and the PIN buffer; the card, the outbox (and, when wired, the face session) run on their own
+// threads and answer through the EventInbox. One frame: input -> drain worker events -> Tick -> draw ->
+// present; effects are carried out as they come out of each dispatch.
+//
+// Machine-readable lines on stdout (for the end-to-end scripts and operators), one per change:
+//   UK ready renderer=<name> size=<w>x<h> first_frame_ms=<n>
+//   UK state phase=<phase> error=<kind|-> notice=<key|-> lang=<code> pin_tries=<n|-> ticket=<n> offline=<0|1>
+//   UK buttons <id>@<cx>,<cy> ...          (the touch targets of the screen now shown, centres in pixels)
+//   UK submit record=<uuid> method=<m> consents=<item>:<answer>,...
+//   UK log <text>                           (device and outbox messages for staff/IT; never a PIN)
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace uk::app {
+
+struct AppOptions {
+    bool demo = false;
+    std::string card = "sim";  // "sim" (in-process simulated card); "pcsc" once platform/pcsc is wired
+    std::string identity = "yamada-taro";
+    std::filesystem::path data_dir;    // demo card PKI + outbox; default ~/.local/share/uketsuke
+    std::filesystem::path config;      // kiosk.toml; empty = embedded defaults
+    int width = 0, height = 0;         // 0 = full screen at the display's size
+    bool windowed = false;             // development: a normal window that closes on Alt+F4
+    bool software = false;             // SDL software renderer
+    int frames = 0;                    // stop after N frames (benchmarks, smoke tests); 0 = run until told
+    std::filesystem::path bench_json;  // write frame-time statistics here at exit
+    std::string language;              // start language (default from config)
+    std::optional<int> idle_seconds;   // override the interaction / waiting-for-card time-outs (tests)
+    bool reset_card = true;            // demo: put the simulated card's retry counters back at start
+};
+
+// Runs the kiosk until the admin gesture, SIGTERM/SIGINT, or `frames`. Returns the process exit code.
+int run_kiosk(const AppOptions& options);
+
+}  // namespace uk::app

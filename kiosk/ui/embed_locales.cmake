@@ -1,0 +1,16 @@
+# cmake -P embed_locales.cmake -DLOCALE_DIR=... -DOUT=...: writes a C++ file holding every locales/*.json as a
+# raw string literal, so the kiosk needs no data files at run time.
+file(GLOB files ${LOCALE_DIR}/*.json)
+list(SORT files)
+set(body "// Generated from locales/*.json by kiosk/ui/embed_locales.cmake. Do not edit.\n")
+string(APPEND body "#include \"kiosk/ui/strings.h\"\n\nnamespace uk::ui {\n\n")
+string(APPEND body "const std::map<std::string, std::string>& embedded_locale_texts() {\n")
+string(APPEND body "    static const std::map<std::string, std::string> texts = {\n")
+foreach(f IN LISTS files)
+    get_filename_component(lang ${f} NAME_WE)
+    file(READ ${f} content)
+    string(APPEND body "        {\"${lang}\", R\"UKLOCALE(${content})UKLOCALE\"},\n")
+endforeach()
+string(APPEND body "    };\n    return texts;\n}\n\n}  // namespace uk::ui\n")
+file(WRITE ${OUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

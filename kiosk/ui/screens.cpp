@@ -1,0 +1,1170 @@
+// The screens, drawn with ImGui's draw lists and invisible buttons (full control of size, colour and text
+// wrapping; ImGui widgets would bring their own look and their own idea of touch size).
+//
+// Index:
+//   [SECTION] Text wrapping (kinsoku for Japanese and Chinese, spaces elsewhere)
+//   [SECTION] Painter: boxes, buttons, icons
+//   [SECTION] Bars (top, bottom, demo)
+//   [SECTION] Screens, one function per phase
+//   [SECTION] Entry point
+#include "kiosk/ui/screens.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include <imgui.h>
+
+#include "kiosk/ui/theme.h"
+
+namespace uk::ui {
+
+using checkin::ErrorAction;
+using checkin::ErrorKind;
+using checkin::Phase;
+namespace ev = checkin::ev;
+
+namespace {
+
+// [SECTION] Text wrapping
+
+bool is_wide(std::uint32_t c) {
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60) ||
+           (c >= 0x3000 && c <= 0x303F);
+}
+// Characters a line must not start with (行頭禁則) / end with (行末禁則).
+bool no_line_start(std::uint32_t c) {
+    static constexpr std::u32string_view kSet =
+        U"、。，．・：；？！ー―…‥」』）】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜）,.!?:;%)]";
+    return kSet.find(c) != std::u32string_view::npos;
+}
+bool no_line_end(std::uint32_t c) {
+    static constexpr std::u32string_view kSet = U"「『（【〔〈《(";
+    return kSet.find(c) != std::u32string_view::npos;
+}
+
+std::string encode_utf8(const std::vector<std::uint32_t>& cps, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) {
+        std::uint32_t c = cps[i];
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
+struct Wrapped {
+    std::vector<std::string> lines;
+    float width = 0;          // widest line
+    bool word_split = false;  // a word longer than the box had to be cut
+};
+
+Wrapped wrap_text(ImFont* font, float size, std::string_view text, float max_w) {
+    Wrapped w;
+    auto cps = utf8_codepoints(text);
+    const float k = size / font->FontSize;
+    auto adv = [&](std::uint32_t c) {
+        return c > 0xFFFF ? 0.f : font->GetCharAdvance(static_cast<ImWchar>(c)) * k;
+    };
+    std::size_t line_start = 0;
+    while (line_start < cps.size()) {
+        float x = 0;
+        std::size_t i = line_start;
+        std::size_t last_break = std::string::npos;  // index where the next line may start
+        std::size_t end = cps.size();
+        bool hard_break = false;
+        for (; i < cps.size(); ++i) {
+            std::uint32_t c = cps[i];
+            if (c == '\n') {
+                end = i;
+                hard_break = true;
+                break;
+            }
+            if (i > line_start) {
+                std::uint32_t p = cps[i - 1];
+                bool can = false;
+                if (p == ' ')
+                    can = true;
+                else if ((is_wide(c) || is_wide(p)) && !no_line_start(c) && !no_line_end(p) && c != ' ')
+                    can = true;
+                if (can) last_break = i;
+            }
+            float a = adv(c);
+            if (x + a > max_w && i > line_start && c != ' ') {
+                if (last_break != std::string::npos && last_break > line_start) {
+                    end = last_break;
+                } else {
+                    end = i;
+                    w.word_split = true;
+                }
+                break;
+            }
+            x += a;
+        }
+        if (i == cps.size()) end = cps.size();
+        // Trim spaces at the break.
+        std::size_t e = end;
+        while (e > line_start && cps[e - 1] == ' ')
+            --e;
+        std::string line = encode_utf8(cps, line_start, e);
+        float lw = font->CalcTextSizeA(size, 1e9f, 0, line.c_str()).x;
+        w.width = std::max(w.width, lw);
+        w.lines.push_back(std::move(line));
+        line_start = hard_break ? end + 1 : end;
+        while (!hard_break && line_start < cps.size() && cps[line_start] == ' ')
+            ++line_start;
+    }
+    if (w.lines.empty()) w.lines.emplace_back();
+    return w;
+}
+
+struct Rect {
+    float x = 0, y = 0, w = 0, h = 0;
+    ImVec2 min() const { return {x, y}; }
+    ImVec2 max() const { return {x + w, y + h}; }
+    ImVec2 center() const { return {x + w / 2, y + h / 2}; }
+};
+
+enum class Align { Left, Center };
+enum class Style { Primary, Secondary, Staff, Danger, Demo, Bar, Choice };
+
+}  // namespace
+
+// [SECTION] Painter
+
+class Painter {
+  public:
+    Painter(Screens& s, const ViewModel& vm, const FontSet& fonts, UiOutput& out)
+        : s_(s), vm_(vm), f_(fonts), out_(out) {
+        ImGuiIO& io = ImGui::GetIO();
+        W = io.DisplaySize.x;
+        H = io.DisplaySize.y;
+        u = std::min(W, H) / 1080.0f;
+        ts = vm.larger_text ? 1.25f : 1.0f;
+        dl = ImGui::GetWindowDrawList();
+        lang =
+            vm.state->session.language.empty() ? std::string(kFallbackLanguage) : vm.state->session.language;
+    }
+
+    const std::string& tr(std::string_view key) const { return vm_.strings->get(lang, key); }
+    bool has_easy(std::string_view key) const {
+        return lang == kFallbackLanguage && vm_.strings->has(kFallbackLanguage, key);
+    }
+
+    void issue(const std::string& where, const std::string& text, const std::string& what) {
+        s_.issues_.push_back({where, text, what});
+    }
+
+    // Wrapped text starting at (x, y) within width w; returns the height used. Records an issue if a word
+    // had to be split or the text goes below `max_y`.
+    float text(const std::string& id, ImFont* font, const std::string& t, float x, float y, float w,
+               std::uint32_t col, Align a = Align::Center, float max_y = 1e9f) {
+        float size = font->FontSize;
+        Wrapped wr = wrap_text(font, size, t, w);
+        float line_h = size * 1.3f;
+        float h = line_h * static_cast<float>(wr.lines.size());
+        if (wr.word_split) issue(id, t, "a word is wider than its box");
+        if (y + h > max_y + 0.5f)
+            issue(id, t,
+                  "text overflows its box by " + std::to_string(static_cast<int>(y + h - max_y)) + " px");
+        float yy = y + (line_h - size) / 2;
+        for (const auto& line : wr.lines) {
+            float lw = font->CalcTextSizeA(size, 1e9f, 0, line.c_str()).x;
+            float xx = a == Align::Center ? x + (w - lw) / 2 : x;
+            dl->AddText(font, size, {std::round(xx), std::round(yy)}, col, line.c_str());
+            yy += line_h;
+        }
+        return h;
+    }
+    float text_height(ImFont* font, const std::string& t, float w) {
+        return font->FontSize * 1.3f * static_cast<float>(wrap_text(font, font->FontSize, t, w).lines.size());
+    }
+
+    // A button with a wrapped label (and an optional second, smaller line). Returns true when tapped.
+    bool button(const std::string& id, const std::string& label, Rect r, Style st, bool enabled = true,
+                const std::string& sub = {}, ImFont* font = nullptr,
+                void (Painter::*icon)(ImVec2, float) = nullptr) {
+        ImGui::SetCursorScreenPos(r.min());
+        bool clicked = ImGui::InvisibleButton(id.c_str(), {std::max(r.w, 1.f), std::max(r.h, 1.f)});
+        bool held = ImGui::IsItemActive();
+        s_.buttons_.push_back({id, r.x, r.y, r.w, r.h, enabled});
+        std::uint32_t bg = theme::kPrimary, fg = theme::kOnPrimary, border = 0;
+        switch (st) {
+            case Style::Primary:
+                bg = held ? theme::kPrimaryPressed : theme::kPrimary;
+                break;
+            case Style::Secondary:
+            case Style::Choice:
+                bg = held ? theme::kSecondaryPressed : theme::kSecondary;
+                fg = theme::kText;
+                border = theme::kSecondaryBorder;
+                break;
+            case Style::Staff:
+                bg = held ? theme::kStaffPressed : theme::kStaff;
+                fg = theme::kText;
+                break;
+            case Style::Danger:
+                bg = theme::kDanger;
+                break;
+            case Style::Demo:
+                bg = theme::kDemo;
+                break;
+            case Style::Bar:
+                bg = held ? theme::kPrimaryPressed : theme::kPrimary;
+                border = theme::kBarText;
+                break;
+        }
+        if (!enabled) {
+            bg = theme::kDisabled;
+            fg = theme::kOnDisabled;
+            border = 0;
+        }
+        float rr = theme::kRound * u;
+        dl->AddRectFilled(r.min(), r.max(), bg, rr);
+        if (border) dl->AddRect(r.min(), r.max(), border, rr, 0, std::max(2.f, 4 * u));
+        ImFont* lf = font ? font : f_.body;
+        float pad = 20 * u;
+        float icon_w = icon ? std::min(r.h * 0.8f, 110 * u) : 0;
+        float tw = r.w - 2 * pad - (icon ? icon_w + pad : 0);
+        Wrapped main = wrap_text(lf, lf->FontSize, label, tw);
+        Wrapped subw = sub.empty() ? Wrapped{} : wrap_text(f_.small, f_.small->FontSize, sub, tw);
+        float lh = lf->FontSize * 1.2f, sh = f_.small->FontSize * 1.25f;
+        float total = lh * static_cast<float>(main.lines.size()) +
+                      (sub.empty() ? 0 : 8 * u + sh * static_cast<float>(subw.lines.size()));
+        if (main.word_split || subw.word_split) issue(id, label, "a word is wider than the button");
+        if (total > r.h - 8 * u)
+            issue(id, label + (sub.empty() ? "" : " / " + sub),
+                  "label overflows the button by " + std::to_string(static_cast<int>(total - r.h + 8 * u)) +
+                      " px");
+        float tx = r.x + pad + (icon ? icon_w + pad : 0);
+        float y = r.y + (r.h - total) / 2;
+        if (icon) (this->*icon)({r.x + pad + icon_w / 2, r.y + r.h / 2}, icon_w);
+        for (const auto& line : main.lines) {
+            float lw = lf->CalcTextSizeA(lf->FontSize, 1e9f, 0, line.c_str()).x;
+            dl->AddText(lf, lf->FontSize,
+                        {std::round(tx + (tw - lw) / 2), std::round(y + (lh - lf->FontSize) / 2)}, fg,
+                        line.c_str());
+            y += lh;
+        }
+        if (!sub.empty()) {
+            y += 8 * u;
+            for (const auto& line : subw.lines) {
+                float lw = f_.small->CalcTextSizeA(f_.small->FontSize, 1e9f, 0, line.c_str()).x;
+                dl->AddText(f_.small, f_.small->FontSize, {std::round(tx + (tw - lw) / 2), std::round(y)},
+                            enabled ? (st == Style::Primary ? fg : theme::kTextMuted) : fg, line.c_str());
+                y += sh;
+            }
+        }
+        if (clicked && enabled) out_.events.emplace_back(ev::Touch{});
+        return clicked && enabled;
+    }
+
+    // Icons, drawn in code (no image files to ship or lose).
+    void icon_card(ImVec2 c, float s) {
+        Rect r{c.x - s / 2, c.y - s * 0.32f, s, s * 0.63f};
+        dl->AddRectFilled(r.min(), r.max(), theme::rgb(0xE8, 0xF0, 0xFE), 10 * u);
+        dl->AddRect(r.min(), r.max(), theme::kBar, 10 * u, 0, 4 * u);
+        dl->AddRectFilled({r.x + s * 0.08f, r.y + s * 0.12f}, {r.x + s * 0.3f, r.y + s * 0.42f},
+                          theme::rgb(0x9A, 0xB8, 0xE8), 4 * u);
+        for (int i = 0; i < 3; ++i)
+            dl->AddRectFilled({r.x + s * 0.38f, r.y + s * (0.14f + 0.1f * static_cast<float>(i))},
+                              {r.x + s * 0.9f, r.y + s * (0.18f + 0.1f * static_cast<float>(i))},
+                              theme::kBar);
+    }
+    void icon_face(ImVec2 c, float s) {
+        dl->AddCircle(c, s * 0.42f, theme::kBar, 40, 5 * u);
+        dl->AddCircleFilled({c.x - s * 0.14f, c.y - s * 0.08f}, s * 0.05f, theme::kBar);
+        dl->AddCircleFilled({c.x + s * 0.14f, c.y - s * 0.08f}, s * 0.05f, theme::kBar);
+        dl->PathArcTo(c, s * 0.22f, 0.5f, 2.64f, 16);
+        dl->PathStroke(theme::kBar, 0, 5 * u);
+    }
+    void icon_keypad(ImVec2 c, float s) {
+        for (int r = 0; r < 3; ++r)
+            for (int q = 0; q < 3; ++q) {
+                ImVec2 p{c.x + (static_cast<float>(q) - 1) * s * 0.3f,
+                         c.y + (static_cast<float>(r) - 1) * s * 0.3f};
+                dl->AddRectFilled({p.x - s * 0.11f, p.y - s * 0.11f}, {p.x + s * 0.11f, p.y + s * 0.11f},
+                                  theme::kBar, 4 * u);
+            }
+    }
+    void icon_person(ImVec2 c, float s) {
+        dl->AddCircleFilled({c.x, c.y - s * 0.2f}, s * 0.18f, theme::kBar);
+        dl->PathArcTo({c.x, c.y + s * 0.42f}, s * 0.36f, 3.1416f, 6.2832f, 24);
+        dl->PathFillConvex(theme::kBar);
+    }
+    void icon_warning(ImVec2 c, float s) {
+        dl->AddTriangleFilled({c.x, c.y - s * 0.45f}, {c.x - s * 0.5f, c.y + s * 0.4f},
+                              {c.x + s * 0.5f, c.y + s * 0.4f}, theme::kDanger);
+        dl->AddRectFilled({c.x - s * 0.04f, c.y - s * 0.2f}, {c.x + s * 0.04f, c.y + s * 0.15f},
+                          theme::kBarText);
+        dl->AddCircleFilled({c.x, c.y + s * 0.26f}, s * 0.05f, theme::kBarText);
+    }
+    void icon_check(ImVec2 c, float s) {
+        dl->AddCircleFilled(c, s * 0.45f, theme::kSuccess, 40);
+        ImVec2 pts[3] = {
+            {c.x - s * 0.22f, c.y}, {c.x - s * 0.05f, c.y + s * 0.17f}, {c.x + s * 0.24f, c.y - s * 0.15f}};
+        dl->AddPolyline(pts, 3, theme::kBarText, 0, 9 * u);
+    }
+    void icon_bell(ImVec2 c, float s) {
+        dl->PathArcTo({c.x, c.y}, s * 0.3f, 3.1416f, 6.2832f, 20);
+        dl->PathLineTo({c.x + s * 0.38f, c.y + s * 0.25f});
+        dl->PathLineTo({c.x - s * 0.38f, c.y + s * 0.25f});
+        dl->PathFillConvex(theme::kText);
+        dl->AddCircleFilled({c.x, c.y + s * 0.33f}, s * 0.08f, theme::kText);
+    }
+    void spinner(ImVec2 c, float r) {
+        float t = static_cast<float>(vm_.time_s);
+        for (int i = 0; i < 12; ++i) {
+            float a = static_cast<float>(i) * 6.2832f / 12 + t * 4.f;
+            float alpha = static_cast<float>((i + 1)) / 12.f;
+            dl->AddCircleFilled({c.x + std::cos(a) * r, c.y + std::sin(a) * r}, r * 0.14f,
+                                theme::rgb(0x0B, 0x4F, 0xB0, static_cast<std::uint8_t>(40 + 215 * alpha)));
+        }
+    }
+
+    Screens& s_;
+    const ViewModel& vm_;
+    const FontSet& f_;
+    UiOutput& out_;
+    ImDrawList* dl = nullptr;
+    float W = 0, H = 0, u = 1, ts = 1;
+    std::string lang;
+};
+
+namespace {
+
+// [SECTION] Bars
+
+Rect content_rect(const Painter& p) {
+    float top = theme::kTopBar * p.u;
+    float bottom = theme::kBottomBar * p.u + (p.vm_.demo ? theme::kDemoBar * p.u : 0);
+    return {0, top, p.W, p.H - top - bottom};
+}
+
+void top_bar(Painter& p) {
+    float h = theme::kTopBar * p.u;
+    p.dl->AddRectFilled({0, 0}, {p.W, h}, theme::kBar);
+    float bh = theme::kBarButtonH * p.u, pad = 16 * p.u, y = (h - bh) / 2;
+    float w_lang = 330 * p.u, w_big = 290 * p.u, w_sound = 250 * p.u;
+    float x = p.W - pad - w_sound;
+    if (p.button("top.sound", p.tr(p.vm_.sound_on ? "app.sound_off" : "app.sound_on"), {x, y, w_sound, bh},
+                 Style::Bar, true, {}, p.f_.small))
+        p.out_.toggle_sound = true;
+    x -= pad + w_big;
+    if (p.button("top.larger_text", p.tr(p.vm_.larger_text ? "app.normal_text" : "app.larger_text"),
+                 {x, y, w_big, bh}, Style::Bar, true, {}, p.f_.small))
+        p.out_.toggle_larger_text = true;
+    x -= pad + w_lang;
+    if (p.button("top.language", p.tr("app.language"), {x, y, w_lang, bh}, Style::Bar, true, {}, p.f_.small))
+        p.s_.set_language_picker_open(true);
+    // The word for check-in, left, when there is room.
+    float left_w = x - 2 * pad;
+    if (left_w > 160 * p.u)
+        p.text("top.title", p.f_.body, p.tr("app.title"), pad, (h - p.f_.body->FontSize * 1.3f) / 2, left_w,
+               theme::kBarText, Align::Left, h);
+}
+
+// Left: back / stop (when the phase has one). Right: call staff, always.
+void bottom_bar(Painter& p, const char* left_key, checkin::Event left_event) {
+    float h = theme::kBottomBar * p.u;
+    float y0 = p.H - h;
+    p.dl->AddRectFilled({0, y0}, {p.W, p.H}, theme::rgb(0xF1, 0xF3, 0xF6));
+    p.dl->AddLine({0, y0}, {p.W, y0}, theme::rgb(0xC0, 0xC4, 0xCC), 2 * p.u);
+    float pad = 24 * p.u, bh = theme::kButtonH * p.u, y = y0 + (h - bh) / 2;
+    float w_staff = std::min(460 * p.u, p.W / 2 - 1.5f * pad);
+    auto phase = p.vm_.state->phase;
+    bool help_shown = phase == Phase::HelpRequested || phase == Phase::WaitingForStaff;
+    if (p.button("call_staff", p.tr("app.call_staff"), {p.W - pad - w_staff, y, w_staff, bh}, Style::Staff,
+                 !help_shown, {}, nullptr, &Painter::icon_bell))
+        p.out_.events.emplace_back(ev::HelpPressed{});
+    if (left_key) {
+        float w_left = std::min(420 * p.u, p.W / 2 - 1.5f * pad);
+        if (p.button(std::string("bottom.") + left_key, p.tr(left_key), {pad, y, w_left, bh},
+                     Style::Secondary))
+            p.out_.events.push_back(left_event);
+    }
+}
+
+void demo_bar(Painter& p) {
+    float h = theme::kDemoBar * p.u;
+    float y0 = p.H - theme::kBottomBar * p.u - h;
+    p.dl->AddRectFilled({0, y0}, {p.W, y0 + h}, theme::rgb(0xF3, 0xEC, 0xFA));
+    float pad = 12 * p.u, bh = std::max(88 * p.u, h - 2 * pad);
+    float label_w = 130 * p.u;
+    p.text("demo.label", p.f_.small, "DEMO", pad, y0 + (h - p.f_.small->FontSize * 1.3f) / 2, label_w,
+           theme::kDemo, Align::Left, y0 + h);
+    float x = pad + label_w;
+    float bw = (p.W - x - pad * 5) / 4;
+    struct B {
+        const char* id;
+        const char* label;
+        DemoAction a;
+    };
+    B bs[4] = {{"demo.card", p.vm_.demo_card_present ? "Card out" : "Card in",
+                p.vm_.demo_card_present ? DemoAction::RemoveCard : DemoAction::InsertCard},
+               {"demo.staff_ok", "Staff OK", DemoAction::StaffConfirm},
+               {"demo.staff_ng", "Staff NG", DemoAction::StaffReject},
+               {"demo.help_done", "Help done", DemoAction::HelpDone}};
+    for (const auto& b : bs) {
+        if (p.button(b.id, b.label, {x, y0 + (h - bh) / 2, bw, bh}, Style::Demo, true, {}, p.f_.small))
+            p.out_.demo.push_back(b.a);
+        x += bw + pad;
+    }
+}
+
+// [SECTION] Screens
+
+struct Column {
+    Painter& p;
+    Rect area;
+    float y;
+    float w;
+    float x;
+    Column(Painter& pp, Rect a) : p(pp), area(a) {
+        w = std::min(a.w - 2 * theme::kPad * p.u, 1500 * p.u);
+        x = a.x + (a.w - w) / 2;
+        y = a.y + 28 * p.u;
+    }
+    float bottom() const { return area.y + area.h; }
+    void gap(float g) { y += g * p.u; }
+    void text(const std::string& id, ImFont* f, const std::string& t, std::uint32_t col = theme::kText) {
+        y += p.text(id, f, t, x, y, w, col, Align::Center, bottom());
+    }
+    void title(const std::string& key) { text(key, p.f_.title, p.tr(key)); }
+    void body(const std::string& key) {
+        gap(10);
+        text(key, p.f_.body, p.tr(key), theme::kTextMuted);
+    }
+    void easy(const std::string& key) {
+        if (!p.has_easy(key)) return;
+        gap(6);
+        text(key, p.f_.small, p.tr(key), theme::kEasyText);
+    }
+    void notice(const std::string& key, bool danger = false) {
+        gap(16);
+        float th = p.text_height(p.f_.body, p.tr(key), w - 40 * p.u);
+        Rect r{x, y, w, th + 28 * p.u};
+        p.dl->AddRectFilled(r.min(), r.max(), danger ? theme::kDangerPale : theme::kNoticeBg, 12 * p.u);
+        p.dl->AddRect(r.min(), r.max(), danger ? theme::kDanger : theme::kStaffPressed, 12 * p.u, 0, 3 * p.u);
+        p.text("notice." + key, p.f_.body, p.tr(key), x + 20 * p.u, y + 14 * p.u, w - 40 * p.u,
+               danger ? theme::kDanger : theme::kText, Align::Center, bottom());
+        y += r.h;
+    }
+    Rect take(float h) {
+        Rect r{x, y, w, h};
+        y += h;
+        return r;
+    }
+    void check_fits(const std::string& id) {
+        if (y > bottom() + 0.5f)
+            p.issue(
+                id, "",
+                "content overflows the screen by " + std::to_string(static_cast<int>(y - bottom())) + " px");
+    }
+};
+
+void screen_message(Painter& p, const char* prefix, void (Painter::*icon)(ImVec2, float), bool busy) {
+    Column c(p, content_rect(p));
+    std::string k(prefix);
+    c.gap(20);
+    float icon_s = std::min(220 * p.u, c.area.h * 0.25f);
+    Rect ir = c.take(icon_s);
+    if (busy)
+        p.spinner(ir.center(), icon_s * 0.4f);
+    else if (icon)
+        (p.*icon)(ir.center(), icon_s);
+    c.gap(30);
+    c.title(k + ".title");
+    c.easy(k + ".easy");
+    c.body(k + ".body");
+    c.check_fits(k);
+}
+
+void screen_attract(Painter& p) {
+    Column c(p, content_rect(p));
+    c.gap(10);
+    c.text("facility", p.f_.body, p.vm_.facility_name, theme::kTextMuted);
+    c.gap(20);
+    float icon_s = std::min(260 * p.u, c.area.h * 0.22f);
+    Rect ir = c.take(icon_s);
+    p.icon_card(ir.center(), icon_s);
+    c.gap(30);
+    c.title("attract.title");
+    c.easy("attract.easy");
+    c.body("attract.body");
+    c.gap(40);
+    float bw = std::min(760 * p.u, c.w), bh = 150 * p.u;
+    Rect b = c.take(bh);
+    if (p.button("start", p.tr("attract.start"), {b.x + (b.w - bw) / 2, b.y, bw, bh}, Style::Primary, true,
+                 {}, p.f_.title))
+        p.out_.events.emplace_back(ev::Start{});
+    c.check_fits("attract");
+}
+
+void screen_place_card(Painter& p) {
+    Column c(p, content_rect(p));
+    c.gap(10);
+    float s = std::min(300 * p.u, c.area.h * 0.3f);
+    Rect ir = c.take(s * 1.1f);
+    // The card comes down onto the reader, again and again.
+    float t = static_cast<float>(std::fmod(p.vm_.time_s, 2.0) / 2.0);
+    float drop = (1 - std::min(1.f, t * 1.6f)) * s * 0.45f;
+    ImVec2 rc = ir.center();
+    p.dl->AddRectFilled({rc.x - s * 0.62f, rc.y + s * 0.18f}, {rc.x + s * 0.62f, rc.y + s * 0.5f},
+                        theme::rgb(0x44, 0x4B, 0x59), 14 * p.u);
+    p.icon_card({rc.x, rc.y - drop}, s);
+    c.gap(20);
+    c.title("place_card.title");
+    c.easy("place_card.easy");
+    c.body("place_card.body");
+    c.check_fits("place_card");
+}
+
+void screen_choose_method(Painter& p) {
+    Column c(p, content_rect(p));
+    c.title("method.title");
+    c.easy("method.easy");
+    c.gap(24);
+    const auto& cfg = *p.vm_.config;
+    auto avail = checkin::available_methods(*p.vm_.state, cfg);
+    struct M {
+        VerificationMethod m;
+        bool configured;
+        const char* id;
+        const char* key;
+        const char* desc;
+        void (Painter::*icon)(ImVec2, float);
+    };
+    std::vector<M> ms;
+    if (cfg.face_enabled)
+        ms.push_back({VerificationMethod::Face, true, "method.face", "method.face", "method.face_desc",
+                      &Painter::icon_face});
+    if (cfg.pin_enabled)
+        ms.push_back({VerificationMethod::Pin, true, "method.pin", "method.pin", "method.pin_desc",
+                      &Painter::icon_keypad});
+    if (cfg.staff_visual_enabled)
+        ms.push_back({VerificationMethod::StaffVisual, true, "method.staff", "method.staff",
+                      "method.staff_desc", &Painter::icon_person});
+    float gap = 24 * p.u;
+    float bh = std::min(190 * p.u * p.ts,
+                        (c.bottom() - c.y - gap * 3) / std::max<float>(1, static_cast<float>(ms.size())));
+    bh = std::max(bh, 96 * p.u);
+    float bw = std::min(c.w, 1100 * p.u);
+    for (const auto& m : ms) {
+        bool on = std::find(avail.begin(), avail.end(), m.m) != avail.end();
+        Rect r = c.take(bh);
+        // An unavailable method stays touchable: the flow then says why (camera, tries left, blocked PIN).
+        if (p.button(m.id, p.tr(m.key), {r.x + (r.w - bw) / 2, r.y, bw, bh},
+                     on ? Style::Choice : Style::Secondary, true, p.tr(m.desc), p.f_.title, m.icon))
+            p.out_.events.emplace_back(ev::MethodChosen{m.m});
+        if (!on)
+            p.dl->AddRectFilled({r.x + (r.w - bw) / 2, r.y}, {r.x + (r.w + bw) / 2, r.y + bh},
+                                theme::rgb(0xFF, 0xFF, 0xFF, 0x90), theme::kRound * p.u);
+        c.gap(24);
+    }
+    c.check_fits("method");
+}
+
+void camera_panel(Painter& p, Rect r, bool oval) {
+    p.dl->AddRectFilled(r.min(), r.max(), theme::rgb(0x20, 0x24, 0x2C), 16 * p.u);
+    const auto& fv = p.vm_.face;
+    if (fv.preview_texture && fv.preview_w > 0 && fv.preview_h > 0) {
+        float sc = std::min(r.w / static_cast<float>(fv.preview_w), r.h / static_cast<float>(fv.preview_h));
+        float w = static_cast<float>(fv.preview_w) * sc, h = static_cast<float>(fv.preview_h) * sc;
+        ImVec2 a{r.x + (r.w - w) / 2, r.y + (r.h - h) / 2};
+        p.dl->AddImage(fv.preview_texture, a, {a.x + w, a.y + h});
+    } else {
+        p.spinner(r.center(), std::min(r.w, r.h) * 0.12f);
+        p.text("face.preparing", p.f_.small, p.tr("face.preparing"), r.x, r.y + r.h * 0.7f, r.w,
+               theme::kBarText, Align::Center, r.y + r.h);
+    }
+    ImVec2 cc = r.center();
+    if (oval) {
+        // Guide oval: where the face should be.
+        float rx = r.h * 0.26f, ry = r.h * 0.36f;
+        p.dl->PathClear();
+        for (int i = 0; i <= 48; ++i) {
+            float a = static_cast<float>(i) * 6.2832f / 48;
+            p.dl->PathLineTo({cc.x + std::cos(a) * rx, cc.y + std::sin(a) * ry});
+        }
+        p.dl->PathStroke(theme::rgb(0xFF, 0xFF, 0xFF), 0, 6 * p.u);
+    } else {
+        float w = r.h * 0.85f * 1.58f, h = r.h * 0.85f;
+        w = std::min(w, r.w * 0.9f);
+        p.dl->AddRect({cc.x - w / 2, cc.y - h / 2}, {cc.x + w / 2, cc.y + h / 2},
+                      theme::rgb(0xFF, 0xFF, 0xFF), 14 * p.u, 0, 6 * p.u);
+    }
+}
+
+void screen_card_front(Painter& p) {
+    Column c(p, content_rect(p));
+    c.title("card_front.title");
+    c.easy("card_front.easy");
+    c.body("card_front.body");
+    c.gap(20);
+    float h = std::max(80.f, c.bottom() - c.y - 20 * p.u);
+    Rect r = c.take(std::min(h, 560 * p.u));
+    float w = std::min(r.w, r.h * 1.5f);
+    camera_panel(p, {r.x + (r.w - w) / 2, r.y, w, r.h}, false);
+    c.check_fits("card_front");
+}
+
+void screen_face(Painter& p) {
+    Column c(p, content_rect(p));
+    c.title("face.title");
+    c.easy("face.easy");
+    const auto& fv = p.vm_.face;
+    std::string guide = !fv.challenge_key.empty()  ? fv.challenge_key
+                        : !fv.guidance_key.empty() ? fv.guidance_key
+                                                   : std::string("face.body");
+    c.gap(10);
+    c.text("face.prompt", p.f_.body, p.tr(guide),
+           fv.challenge_key.empty() ? theme::kTextMuted : theme::kDanger);
+    c.gap(16);
+    float h = std::max(80.f, c.bottom() - c.y - 70 * p.u);
+    Rect r = c.take(std::min(h, 620 * p.u));
+    float w = std::min(r.w, r.h * 4 / 3);
+    camera_panel(p, {r.x + (r.w - w) / 2, r.y, w, r.h}, true);
+    if (fv.progress > 0) {
+        Rect bar{r.x + (r.w - w) / 2, r.y + r.h + 10 * p.u, w, 16 * p.u};
+        p.dl->AddRectFilled(bar.min(), bar.max(), theme::kDisabled, 8 * p.u);
+        p.dl->AddRectFilled(bar.min(), {bar.x + bar.w * std::clamp(fv.progress, 0.f, 1.f), bar.y + bar.h},
+                            theme::kSuccess, 8 * p.u);
+        c.gap(30);
+    }
+    c.gap(10);
+    c.text("face.attempt", p.f_.small,
+           format(p.tr("face.attempt"), {{"n", std::to_string(p.vm_.state->session.face_attempts + 1)}}),
+           theme::kTextMuted);
+    c.check_fits("face");
+}
+
+void screen_pin_last(Painter& p) {
+    Column c(p, content_rect(p));
+    float s = std::min(200 * p.u, c.area.h * 0.2f);
+    Rect ir = c.take(s);
+    p.icon_warning(ir.center(), s);
+    c.gap(20);
+    c.text("pin_last.title", p.f_.title, p.tr("pin_last.title"), theme::kDanger);
+    c.easy("pin_last.easy");
+    c.body("pin_last.body");
+    if (p.vm_.state->last_notice == "pin_wrong") c.notice("notice.pin_wrong", true);
+    c.gap(36);
+    float bh = theme::kButtonH * p.u * p.ts, gap = 28 * p.u;
+    float bw = std::min((c.w - gap) / 2, 640 * p.u);
+    Rect r = c.take(bh);
+    float x0 = r.x + (r.w - (2 * bw + gap)) / 2;
+    if (p.button("pin_last.other", p.tr("pin_last.other"), {x0, r.y, bw, bh}, Style::Secondary))
+        p.out_.events.emplace_back(ev::Back{});
+    if (p.button("pin_last.continue", p.tr("pin_last.continue"), {x0 + bw + gap, r.y, bw, bh},
+                 Style::Primary))
+        p.out_.events.emplace_back(ev::PinLastTryConfirmed{});
+    c.check_fits("pin_last");
+}
+
+void screen_pin(Painter& p) {
+    Rect area = content_rect(p);
+    bool landscape = p.W > p.H * 1.15f;
+    // Landscape: words on the left, keypad on the right. Portrait: words above the keypad.
+    Rect words = area, pad_area = area;
+    if (landscape) {
+        words.w = area.w * 0.5f;
+        pad_area.x = area.w * 0.5f;
+        pad_area.w = area.w * 0.5f;
+    } else {
+        words.h = area.h * 0.42f;
+        pad_area.y = area.y + words.h;
+        pad_area.h = area.h - words.h;
+    }
+    Column c(p, words);
+    c.title("pin.title");
+    c.easy("pin.easy");
+    c.gap(24);
+    // Four boxes; a filled dot per digit typed (the digits themselves are never drawn).
+    float box = 110 * p.u, g = 26 * p.u;
+    Rect br = c.take(box);
+    float x0 = br.x + (br.w - (4 * box + 3 * g)) / 2;
+    for (int i = 0; i < 4; ++i) {
+        ImVec2 a{x0 + static_cast<float>(i) * (box + g), br.y};
+        p.dl->AddRect(a, {a.x + box, a.y + box}, theme::kBar, 12 * p.u, 0, 4 * p.u);
+        if (static_cast<std::size_t>(i) < p.vm_.pin_length)
+            p.dl->AddCircleFilled({a.x + box / 2, a.y + box / 2}, box * 0.2f, theme::kText, 32);
+    }
+    c.gap(18);
+    const auto& card = p.vm_.state->session.card;
+    if (card) {
+        int left = card->pin_tries_left;
+        c.text("pin.tries_left", p.f_.body, format(p.tr("pin.tries_left"), {{"n", std::to_string(left)}}),
+               left <= 1 ? theme::kDanger : theme::kText);
+    }
+    if (p.vm_.state->last_notice == "pin_wrong") c.notice("notice.pin_wrong", true);
+    c.check_fits("pin.words");
+
+    // The keypad: fixed positions, never shuffled (shuffled keypads defeat people who type by position).
+    float kg = 18 * p.u;
+    float avail_h = pad_area.h - 40 * p.u, avail_w = pad_area.w - 60 * p.u;
+    float kh = std::min((avail_h - 3 * kg) / 4, 150 * p.u);
+    float kw = std::min((avail_w - 2 * kg) / 3, 250 * p.u);
+    if (kh < 88 * p.u) p.issue("pin.keypad", "", "keys are shorter than 88 px at 1080p");
+    float kx = pad_area.x + (pad_area.w - (3 * kw + 2 * kg)) / 2;
+    float ky = pad_area.y + (pad_area.h - (4 * kh + 3 * kg)) / 2;
+    const char* digits = "123456789";
+    for (int i = 0; i < 9; ++i) {
+        Rect r{kx + static_cast<float>(i % 3) * (kw + kg), ky + static_cast<float>(i / 3) * (kh + kg), kw,
+               kh};
+        std::string d(1, digits[i]);
+        if (p.button("pin." + d, d, r, Style::Secondary, p.vm_.pin_length < 4, {}, p.f_.title))
+            p.out_.pin_digit = digits[i];
+    }
+    float y3 = ky + 3 * (kh + kg);
+    if (p.button("pin.delete", p.tr("pin.delete"), {kx, y3, kw, kh}, Style::Secondary, p.vm_.pin_length > 0,
+                 {}, p.f_.small))
+        p.out_.pin_delete = true;
+    if (p.button("pin.0", "0", {kx + kw + kg, y3, kw, kh}, Style::Secondary, p.vm_.pin_length < 4, {},
+                 p.f_.title))
+        p.out_.pin_digit = '0';
+    if (p.button("pin.ok", p.tr("pin.ok"), {kx + 2 * (kw + kg), y3, kw, kh}, Style::Primary,
+                 p.vm_.pin_length == 4, {}, p.f_.title))
+        p.out_.events.emplace_back(ev::PinEntered{});
+}
+
+std::string consent_key(ConsentItem item, const char* part) {
+    return "consent.item." + std::string(to_string(item)) + "." + part;
+}
+
+void screen_consent(Painter& p) {
+    Column c(p, content_rect(p));
+    const auto& ses = p.vm_.state->session;
+    if (ses.consent_items.empty() || ses.consent_index >= ses.consent_items.size()) return;
+    ConsentItem item = ses.consent_items[ses.consent_index];
+    c.text("consent.progress", p.f_.small,
+           format(p.tr("consent.progress"), {{"i", std::to_string(ses.consent_index + 1)},
+                                             {"n", std::to_string(ses.consent_items.size())}}),
+           theme::kTextMuted);
+    c.gap(6);
+    c.text("consent.title", p.f_.body, p.tr("consent.title"), theme::kTextMuted);
+    c.easy("consent.easy");
+    c.gap(20);
+    c.title(consent_key(item, "title"));
+    c.gap(8);
+    c.text(consent_key(item, "body"), p.f_.body, p.tr(consent_key(item, "body")));
+    c.gap(8);
+    c.text("consent.note", p.f_.small, p.tr("consent.note"), theme::kTextMuted);
+    c.gap(28);
+    float bh = theme::kButtonH * p.u * p.ts, gap = 28 * p.u;
+    float bw = std::min((c.w - gap) / 2, 620 * p.u);
+    Rect r = c.take(bh);
+    float x0 = r.x + (r.w - (2 * bw + gap)) / 2;
+    if (p.button("consent.refuse", p.tr("consent.refuse"), {x0, r.y, bw, bh}, Style::Secondary, true, {},
+                 p.f_.title))
+        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Refused});
+    if (p.button("consent.agree", p.tr("consent.agree"), {x0 + bw + gap, r.y, bw, bh}, Style::Primary, true,
+                 {}, p.f_.title))
+        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Agreed});
+    if (ses.consent_items.size() > 1 && ses.consent_index == 0) {
+        c.gap(24);
+        float aw = std::min(c.w, 2 * bw + gap);
+        Rect a = c.take(bh * 0.85f);
+        if (p.button("consent.agree_all", p.tr("consent.agree_all"), {a.x + (a.w - aw) / 2, a.y, aw, a.h},
+                     Style::Choice))
+            p.out_.events.emplace_back(ev::ConsentAgreeAll{});
+    }
+    c.check_fits("consent");
+}
+
+const char* method_key(VerificationMethod m) {
+    switch (m) {
+        case VerificationMethod::Face:
+            return "method.face";
+        case VerificationMethod::Pin:
+            return "method.pin";
+        case VerificationMethod::StaffVisual:
+            return "method.staff";
+    }
+    return "method.pin";
+}
+
+void screen_confirm(Painter& p) {
+    Column c(p, content_rect(p));
+    const auto& ses = p.vm_.state->session;
+    c.title("confirm.title");
+    c.easy("confirm.easy");
+    if (p.vm_.state->last_notice == "cert_expired_no_sharing" || ses.consent_skipped_expired_cert)
+        c.notice("notice.cert_expired_no_sharing");
+    c.gap(20);
+    // Two columns: what, answer.
+    float row_h = p.f_.body->FontSize * 1.3f + 24 * p.u;
+    float lw = c.w * 0.58f;
+    auto row = [&](const std::string& id, const std::string& what, const std::string& ans,
+                   std::uint32_t col) {
+        float h = std::max(p.text_height(p.f_.body, what, lw - 20 * p.u),
+                           p.text_height(p.f_.body, ans, c.w - lw - 20 * p.u));
+        h = std::max(h + 24 * p.u, row_h);
+        Rect r = c.take(h);
+        p.dl->AddLine({r.x, r.y + r.h}, {r.x + r.w, r.y + r.h}, theme::kDisabled, 2 * p.u);
+        p.text(id + ".what", p.f_.body, what, r.x + 10 * p.u, r.y + 12 * p.u, lw - 20 * p.u, theme::kText,
+               Align::Left, r.y + r.h);
+        p.text(id + ".answer", p.f_.body, ans, r.x + lw + 10 * p.u, r.y + 12 * p.u, c.w - lw - 20 * p.u, col,
+               Align::Left, r.y + r.h);
+    };
+    if (ses.method)
+        row("confirm.method", p.tr("confirm.method"), p.tr(method_key(*ses.method)), theme::kText);
+    if (ses.consents.empty()) {
+        row("confirm.consents", p.tr("confirm.consents"), p.tr("confirm.no_items"), theme::kTextMuted);
+    } else {
+        for (const auto& e : ses.consents)
+            row(consent_key(e.item, "title"), p.tr(consent_key(e.item, "title")),
+                p.tr(e.answer == ConsentAnswer::Agreed ? "confirm.agreed" : "confirm.refused"),
+                e.answer == ConsentAnswer::Agreed ? theme::kSuccess : theme::kDanger);
+    }
+    c.gap(30);
+    float bh = theme::kButtonH * p.u * p.ts;
+    float bw = std::min(c.w, 700 * p.u);
+    Rect r = c.take(bh);
+    if (p.button("confirm.ok", p.tr("confirm.ok"), {r.x + (r.w - bw) / 2, r.y, bw, bh}, Style::Primary, true,
+                 {}, p.f_.title))
+        p.out_.events.emplace_back(ev::Confirmed{});
+    c.check_fits("confirm");
+}
+
+void screen_done(Painter& p) {
+    Column c(p, content_rect(p));
+    const auto& ses = p.vm_.state->session;
+    float s = std::min(150 * p.u, c.area.h * 0.15f);
+    Rect ir = c.take(s);
+    p.icon_check(ir.center(), s);
+    c.gap(16);
+    c.title("done.title");
+    c.gap(10);
+    c.text("done.ticket", p.f_.body, p.tr("done.ticket"), theme::kTextMuted);
+    char num[16];
+    std::snprintf(num, sizeof num, "%d", ses.ticket);
+    c.text("done.number", p.f_.huge, num, theme::kBar);
+    if (ses.queued_offline) {
+        c.notice("done.offline");
+    } else {
+        c.body("done.body");
+        c.easy("done.easy");
+    }
+    c.check_fits("done");
+}
+
+void screen_take_card(Painter& p) {
+    Column c(p, content_rect(p));
+    float s = std::min(300 * p.u, c.area.h * 0.3f);
+    Rect ir = c.take(s * 1.1f);
+    float t = static_cast<float>(std::fmod(p.vm_.time_s, 1.6) / 1.6);
+    ImVec2 rc = ir.center();
+    p.dl->AddRectFilled({rc.x - s * 0.62f, rc.y + s * 0.18f}, {rc.x + s * 0.62f, rc.y + s * 0.5f},
+                        theme::rgb(0x44, 0x4B, 0x59), 14 * p.u);
+    p.icon_card({rc.x, rc.y - t * s * 0.4f}, s);
+    c.gap(20);
+    c.text("take_card.title", p.f_.title, p.tr("take_card.title"), theme::kDanger);
+    c.easy("take_card.easy");
+    c.body("take_card.body");
+    c.check_fits("take_card");
+}
+
+const char* action_key(ErrorAction a) {
+    switch (a) {
+        case ErrorAction::TryAgain:
+            return "error.action.try_again";
+        case ErrorAction::UseFace:
+            return "error.action.use_face";
+        case ErrorAction::UsePin:
+            return "error.action.use_pin";
+        case ErrorAction::CallStaff:
+            return "error.action.call_staff";
+        case ErrorAction::StartOver:
+            return "error.action.start_over";
+    }
+    return "error.action.start_over";
+}
+
+void screen_error(Painter& p) {
+    Column c(p, content_rect(p));
+    const auto& st = *p.vm_.state;
+    std::string kind = st.error ? std::string(checkin::to_string(*st.error)) : std::string("card_unreadable");
+    float s = std::min(170 * p.u, c.area.h * 0.17f);
+    Rect ir = c.take(s);
+    p.icon_warning(ir.center(), s);
+    c.gap(16);
+    c.text("error." + kind + ".title", p.f_.title, p.tr("error." + kind + ".title"), theme::kDanger);
+    c.body("error." + kind + ".body");
+    c.gap(30);
+    auto actions = checkin::error_actions(st, *p.vm_.config);
+    float bh = theme::kButtonH * p.u * p.ts, gap = 24 * p.u;
+    std::size_t n = actions.size();
+    bool row = n <= 2 || p.W > p.H * 1.15f;
+    std::size_t per_row = row ? std::min<std::size_t>(n, 3) : 1;
+    float bw = std::min(
+        (c.w - gap * static_cast<float>(per_row - 1)) / static_cast<float>(std::max<std::size_t>(per_row, 1)),
+        560 * p.u);
+    for (std::size_t i = 0; i < n; i += per_row) {
+        std::size_t m = std::min(per_row, n - i);
+        Rect r = c.take(bh);
+        float x0 = r.x + (r.w - (static_cast<float>(m) * bw + static_cast<float>(m - 1) * gap)) / 2;
+        for (std::size_t j = 0; j < m; ++j) {
+            ErrorAction a = actions[i + j];
+            Style style = (i + j == 0) ? Style::Primary : Style::Secondary;
+            if (a == ErrorAction::CallStaff) style = Style::Staff;
+            if (p.button(std::string("error.") + std::string(checkin::to_string(a)), p.tr(action_key(a)),
+                         {x0 + static_cast<float>(j) * (bw + gap), r.y, bw, bh}, style))
+                p.out_.events.emplace_back(ev::ErrorActionChosen{a});
+        }
+        c.gap(24);
+    }
+    c.check_fits("error." + kind);
+}
+
+void language_picker(Painter& p) {
+    p.dl->AddRectFilled({0, 0}, {p.W, p.H}, theme::kOverlay);
+    float pw = std::min(p.W - 60 * p.u, 1300 * p.u);
+    auto langs = p.vm_.strings->languages();
+    bool two = pw > 900 * p.u;
+    std::size_t cols = two ? 2 : 1;
+    std::size_t rows = (langs.size() + cols - 1) / cols;
+    float bh = theme::kButtonH * p.u, gap = 22 * p.u;
+    float ph = 140 * p.u + static_cast<float>(rows) * (bh + gap) + bh + 60 * p.u;
+    Rect panel{(p.W - pw) / 2, std::max(20 * p.u, (p.H - ph) / 2), pw, ph};
+    p.dl->AddRectFilled(panel.min(), panel.max(), theme::kBackground, 24 * p.u);
+    p.text("picker.title", p.f_.title, p.tr("app.choose_language"), panel.x + 30 * p.u, panel.y + 30 * p.u,
+           pw - 60 * p.u, theme::kText, Align::Center, panel.y + 140 * p.u);
+    float bw = (pw - 60 * p.u - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    for (std::size_t i = 0; i < langs.size(); ++i) {
+        float x = panel.x + 30 * p.u + static_cast<float>(i % cols) * (bw + gap);
+        float y = panel.y + 140 * p.u + static_cast<float>(i / cols) * (bh + gap);
+        // Each language's name in its own script, never translated.
+        const std::string& name = p.vm_.strings->get(langs[i], "lang.name");
+        if (p.button("lang." + langs[i], name, {x, y, bw, bh},
+                     langs[i] == p.lang ? Style::Primary : Style::Choice, true, {}, p.f_.title)) {
+            p.out_.language = langs[i];
+            p.out_.events.emplace_back(ev::LanguageChanged{langs[i]});
+            p.s_.set_language_picker_open(false);
+        }
+    }
+    float cy = panel.y + 140 * p.u + static_cast<float>(rows) * (bh + gap) + 10 * p.u;
+    float cw = std::min(bw, 500 * p.u);
+    if (p.button("picker.close", p.tr("app.close"), {panel.x + (pw - cw) / 2, cy, cw, bh}, Style::Secondary))
+        p.s_.set_language_picker_open(false);
+}
+
+}  // namespace
+
+// [SECTION] Entry point
+
+UiOutput Screens::draw(const ViewModel& vm, const FontSet& fonts) {
+    issues_.clear();
+    buttons_.clear();
+    UiOutput out;
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::kBackground);
+    ImGui::Begin("uketsuke", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoNav);
+    {
+        Painter p(*this, vm, fonts, out);
+        // While the language picker is open, the screen below must not take touches.
+        if (picker_open_) ImGui::BeginDisabled();
+        top_bar(p);
+        const char* left = nullptr;
+        checkin::Event left_ev = ev::Cancel{};
+        switch (vm.state->phase) {
+            case Phase::Attract:
+                screen_attract(p);
+                break;
+            case Phase::WaitingForCard:
+                screen_place_card(p);
+                left = "app.back";
+                left_ev = ev::Back{};
+                break;
+            case Phase::ReadingCard:
+                screen_message(p, "reading", nullptr, true);
+                break;
+            case Phase::ChooseMethod:
+                screen_choose_method(p);
+                left = "app.cancel";
+                break;
+            case Phase::ReadingCardFront:
+                screen_card_front(p);
+                left = "app.cancel";
+                break;
+            case Phase::UnlockingPhoto:
+                screen_message(p, "unlock", nullptr, true);
+                break;
+            case Phase::FaceCapture:
+                screen_face(p);
+                left = "app.cancel";
+                break;
+            case Phase::PinLastTryWarning:
+                screen_pin_last(p);
+                left = "app.cancel";
+                break;
+            case Phase::PinEntry:
+                screen_pin(p);
+                left = "app.back";
+                left_ev = ev::Back{};
+                break;
+            case Phase::VerifyingPin:
+                screen_message(p, "verifying", nullptr, true);
+                break;
+            case Phase::WaitingForStaff:
+                screen_message(p, "staff", &Painter::icon_person, false);
+                left = "app.cancel";
+                break;
+            case Phase::Consent:
+                screen_consent(p);
+                left = "app.back";
+                left_ev = vm.state->session.consent_index > 0 ? checkin::Event{ev::Back{}}
+                                                              : checkin::Event{ev::Cancel{}};
+                if (vm.state->session.consent_index == 0) left = "app.cancel";
+                break;
+            case Phase::Confirm:
+                screen_confirm(p);
+                left = "app.back";
+                left_ev = ev::Back{};
+                break;
+            case Phase::Submitting:
+                screen_message(p, "submitting", nullptr, true);
+                break;
+            case Phase::Done:
+                screen_done(p);
+                break;
+            case Phase::TakeCard:
+                screen_take_card(p);
+                break;
+            case Phase::Error:
+                screen_error(p);
+                break;
+            case Phase::HelpRequested:
+                screen_message(p, "help", &Painter::icon_person, false);
+                break;
+        }
+        bottom_bar(p, left, left_ev);
+        if (vm.demo) demo_bar(p);
+        if (picker_open_) ImGui::EndDisabled();
+        if (picker_open_) language_picker(p);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(3);
+    return out;
+}
+
+std::vector<std::string> screen_texts(const Strings& strings, std::string_view lang,
+                                      const std::string& facility_name) {
+    auto texts = strings.texts_for(lang);
+    for (const auto& l : strings.languages())
+        texts.push_back(strings.get(l, "lang.name"));
+    texts.push_back(facility_name);
+    texts.emplace_back("DEMO Card in Card out Staff OK Staff NG Help done");
+    return texts;
+}
+
+std::vector<std::string> keys_used_by_screens() {
+    std::vector<std::string> k = {"app.title",
+                                  "app.call_staff",
+                                  "app.language",
+                                  "app.larger_text",
+                                  "app.normal_text",
+                                  "app.sound_on",
+                                  "app.sound_off",
+                                  "app.back",
+                                  "app.cancel",
+                                  "app.close",
+                                  "app.choose_language",
+                                  "lang.name",
+                                  "attract.title",
+                                  "attract.body",
+                                  "attract.start",
+                                  "place_card.title",
+                                  "place_card.body",
+                                  "reading.title",
+                                  "reading.body",
+                                  "method.title",
+                                  "method.face",
+                                  "method.face_desc",
+                                  "method.pin",
+                                  "method.pin_desc",
+                                  "method.staff",
+                                  "method.staff_desc",
+                                  "card_front.title",
+                                  "card_front.body",
+                                  "unlock.title",
+                                  "unlock.body",
+                                  "face.title",
+                                  "face.body",
+                                  "face.preparing",
+                                  "face.attempt",
+                                  "pin_last.title",
+                                  "pin_last.body",
+                                  "pin_last.continue",
+                                  "pin_last.other",
+                                  "pin.title",
+                                  "pin.tries_left",
+                                  "pin.delete",
+                                  "pin.ok",
+                                  "verifying.title",
+                                  "verifying.body",
+                                  "staff.title",
+                                  "staff.body",
+                                  "consent.title",
+                                  "consent.progress",
+                                  "consent.note",
+                                  "consent.agree",
+                                  "consent.refuse",
+                                  "consent.agree_all",
+                                  "confirm.title",
+                                  "confirm.method",
+                                  "confirm.consents",
+                                  "confirm.agreed",
+                                  "confirm.refused",
+                                  "confirm.no_items",
+                                  "confirm.ok",
+                                  "submitting.title",
+                                  "submitting.body",
+                                  "done.title",
+                                  "done.ticket",
+                                  "done.body",
+                                  "done.offline",
+                                  "take_card.title",
+                                  "take_card.body",
+                                  "help.title",
+                                  "help.body",
+                                  "notice.pin_wrong",
+                                  "notice.cert_expired_no_sharing"};
+    for (ConsentItem i : kAllConsentItems) {
+        k.push_back(consent_key(i, "title"));
+        k.push_back(consent_key(i, "body"));
+    }
+    for (int e = 0; e <= static_cast<int>(ErrorKind::ReceptionUnreachable); ++e) {
+        std::string kind(checkin::to_string(static_cast<ErrorKind>(e)));
+        k.push_back("error." + kind + ".title");
+        k.push_back("error." + kind + ".body");
+    }
+    for (int a = 0; a <= static_cast<int>(ErrorAction::StartOver); ++a)
+        k.emplace_back(action_key(static_cast<ErrorAction>(a)));
+    return k;
+}
+
+}  // namespace uk::ui
