@@ -32,6 +32,9 @@ struct DlibFinderOptions {
     // min_side.
     int detect_max_side = 400;
     int detect_min_side = 320;
+    // When nothing is found and the image is larger than detect_max_side, one more pass at up to this size
+    // (small faces in large photos; too-far patients in camera frames). 0: no second pass.
+    int retry_max_side = 1600;
     double min_score = -0.2;  // HOG score below which a detection is ignored
 };
 

@@ -43,13 +43,18 @@ class DlibFinder final : public FaceFinder {
         } else {
             grey = bgr;
         }
-        auto faces = detect_grey(grey, 0);
+        auto faces = detect_grey(grey, 0, options_.detect_max_side);
+        const int longer = std::max(grey.cols, grey.rows);
+        if (faces.empty() && options_.retry_max_side > options_.detect_max_side &&
+            options_.detect_max_side > 0 && longer > options_.detect_max_side) {
+            faces = detect_grey(grey, 0, options_.retry_max_side);
+        }
         if (faces.empty()) {
             // Tight crops (card photos, aligned chips) leave the HOG window no margin: retry with a border.
             const int pad = std::max(grey.cols, grey.rows) / 3;
             cv::Mat padded;
             cv::copyMakeBorder(grey, padded, pad, pad, pad, pad, cv::BORDER_REPLICATE);
-            faces = detect_grey(padded, pad);
+            faces = detect_grey(padded, pad, options_.detect_max_side);
         }
         std::sort(faces.begin(), faces.end(),
                   [](const FaceDetection& a, const FaceDetection& b) { return a.box.area() > b.box.area(); });
@@ -57,11 +62,11 @@ class DlibFinder final : public FaceFinder {
     }
 
   private:
-    std::vector<FaceDetection> detect_grey(const cv::Mat& grey, int offset) {
+    std::vector<FaceDetection> detect_grey(const cv::Mat& grey, int offset, int max_side) {
         const int longer = std::max(grey.cols, grey.rows);
         double scale = 1.0;
-        if (options_.detect_max_side > 0 && longer > options_.detect_max_side) {
-            scale = static_cast<double>(options_.detect_max_side) / longer;
+        if (max_side > 0 && longer > max_side) {
+            scale = static_cast<double>(max_side) / longer;
         } else if (options_.detect_min_side > 0 && longer < options_.detect_min_side) {
             scale = static_cast<double>(options_.detect_min_side) / longer;
         }

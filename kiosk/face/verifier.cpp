@@ -14,8 +14,8 @@
 namespace uk::face {
 
 namespace {
-constexpr double kResnetThreshold = 0.40;   // docs/face.md: dlib's own 0.6 accepts most Japanese impostors
-constexpr double kArcfaceThreshold = 0.55;  // cosine distance (1 - cos)
+constexpr double kResnetThreshold = 0.38;   // docs/face.md: dlib's own 0.6 accepts most Japanese impostors
+constexpr double kArcfaceThreshold = 0.45;  // cosine distance (1 - cos): cosine similarity >= 0.55
 constexpr double kFusionThreshold = 1.0;    // mean of distance/threshold of both
 }  // namespace
 
