@@ -176,6 +176,9 @@ int main(int argc, char** argv) {
     }
     if (args.empty()) return usage();
     const std::string cmd = args[0];
+    if (cmd != "seed" && cmd != "list" && cmd != "show" && cmd != "set" && cmd != "kiosk-key" &&
+        cmd != "audit" && cmd != "process-requests")
+        return usage();
     SimulatorConfig cfg = default_simulator_config(dir);
     SystemClock clock;
 
