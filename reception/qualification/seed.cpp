@@ -141,7 +141,8 @@ Result<SeedSummary> seed_from_pki(SimDb& db, const fs::path& pki_dir) {
         ++s.persons;
         auto ref = certificate_ref(*der);
         if (!ref) return Error{name + ": " + ref.error()};
-        if (auto r = db.link_certificate(*pid, ref->issuer, ref->serial_hex); !r) return Error{r.error()};
+        if (auto r = db.link_certificate(*pid, ref->issuer, ref->serial_hex, *der); !r)
+            return Error{r.error()};
         ++s.linked_certificates;
         for (const auto& m : row->second.medications) {
             if (auto r = db.add_medication(*pid, m); !r) return Error{r.error()};

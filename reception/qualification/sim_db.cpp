@@ -32,7 +32,11 @@ CREATE TABLE IF NOT EXISTS certificate_links (
     issuer TEXT NOT NULL,
     serial_hex TEXT NOT NULL,
     person_id INTEGER NOT NULL REFERENCES insured_persons(id) ON DELETE CASCADE,
+    der BLOB,
     PRIMARY KEY (issuer, serial_hex)
+);
+CREATE TABLE IF NOT EXISTS face_statements (
+    record_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, statement TEXT NOT NULL, signature BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS medications (
     person_id INTEGER NOT NULL REFERENCES insured_persons(id) ON DELETE CASCADE,
@@ -116,6 +120,12 @@ std::vector<ConsentEntry> decode_consents(const std::string& s) {
         pos = end + 1;
     }
     return out;
+}
+
+// Serials compare without leading zeros (BN_bn2hex pads to whole bytes).
+std::string normal_serial(const std::string& s) {
+    const auto nz = s.find_first_not_of('0');
+    return nz == std::string::npos ? "0" : s.substr(nz);
 }
 
 Reason parse_reason(const std::string& s) {
@@ -212,11 +222,17 @@ Result<bool> SimDb::delete_person(std::int64_t id) {
 }
 
 Result<bool> SimDb::link_certificate(std::int64_t person_id, const std::string& issuer,
-                                     const std::string& serial_hex) {
+                                     const std::string& serial_hex, const std::string& der) {
     std::lock_guard lock(mu_);
-    sql::Stmt s(
-        db_, "INSERT OR REPLACE INTO certificate_links (issuer, serial_hex, person_id) VALUES (?1, ?2, ?3)");
-    s.text(1, issuer).text(2, serial_hex).int64(3, person_id);
+    sql::Stmt s(db_,
+                "INSERT OR REPLACE INTO certificate_links (issuer, serial_hex, person_id, der) VALUES (?1, "
+                "?2, ?3, ?4)");
+    s.text(1, issuer).text(2, normal_serial(serial_hex)).int64(3, person_id);
+    if (der.empty()) {
+        s.null(4);
+    } else {
+        s.blob(4, der);
+    }
     if (!s.done()) return Error{"certificate link: " + s.error()};
     return true;
 }
@@ -225,9 +241,40 @@ Result<std::optional<std::int64_t>> SimDb::person_for_certificate(const std::str
                                                                   const std::string& serial_hex) {
     std::lock_guard lock(mu_);
     sql::Stmt s(db_, "SELECT person_id FROM certificate_links WHERE issuer=?1 AND serial_hex=?2");
-    s.text(1, issuer).text(2, serial_hex);
+    s.text(1, issuer).text(2, normal_serial(serial_hex));
     if (s.row()) return std::optional<std::int64_t>(s.col_int(0));
     return std::optional<std::int64_t>();
+}
+
+Result<std::optional<std::string>> SimDb::certificate_der(const std::string& issuer,
+                                                          const std::string& serial_hex) {
+    std::lock_guard lock(mu_);
+    sql::Stmt s(db_,
+                "SELECT der FROM certificate_links WHERE issuer=?1 AND serial_hex=?2 AND der IS NOT NULL");
+    s.text(1, issuer).text(2, normal_serial(serial_hex));
+    if (s.row()) return std::optional<std::string>(s.col_blob(0));
+    return std::optional<std::string>();
+}
+
+Result<bool> SimDb::put_face_statement(const std::string& record_id, const std::string& kiosk_id,
+                                       const std::string& statement_json, const std::string& signature) {
+    std::lock_guard lock(mu_);
+    sql::Stmt s(db_,
+                "INSERT OR REPLACE INTO face_statements (record_id, kiosk_id, statement, signature) VALUES "
+                "(?1,?2,?3,?4)");
+    s.text(1, record_id).text(2, kiosk_id).text(3, statement_json).blob(4, signature);
+    if (!s.done()) return Error{"face statement: " + s.error()};
+    return true;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> SimDb::face_statement(
+    const std::string& record_id, const std::string& kiosk_id) {
+    std::lock_guard lock(mu_);
+    sql::Stmt s(db_, "SELECT statement, signature FROM face_statements WHERE record_id=?1 AND kiosk_id=?2");
+    s.text(1, record_id).text(2, kiosk_id);
+    if (s.row())
+        return std::optional<std::pair<std::string, std::string>>(std::pair{s.col_text(0), s.col_blob(1)});
+    return std::optional<std::pair<std::string, std::string>>();
 }
 
 // [SECTION] Shared information

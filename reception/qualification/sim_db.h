@@ -55,8 +55,12 @@ class SimDb {
 
     // The certificate <-> person link (the real system links the card's certificate to the insurance
     // record; nothing here is a My Number).
+    // `der` (optional) is kept as the issuing authority's directory copy: a check-in record names the card's
+    // certificate by issuer + serial only, and the simulator verifies with the certificate found here.
     Result<bool> link_certificate(std::int64_t person_id, const std::string& issuer,
-                                  const std::string& serial_hex);
+                                  const std::string& serial_hex, const std::string& der = {});
+    Result<std::optional<std::string>> certificate_der(const std::string& issuer,
+                                                       const std::string& serial_hex);
     Result<std::optional<std::int64_t>> person_for_certificate(const std::string& issuer,
                                                                const std::string& serial_hex);
 
@@ -73,6 +77,13 @@ class SimDb {
     Result<bool> insert_challenge(const StoredChallenge& c);
     Result<std::optional<StoredChallenge>> take_challenge(const std::string& id, std::int64_t now_ms);
     Result<int> purge_challenges(std::int64_t older_than_ms);
+
+    // Face statements the kiosks sent ahead of their check-in records (canonical text + raw signature).
+    Result<bool> put_face_statement(const std::string& record_id, const std::string& kiosk_id,
+                                    const std::string& statement_json, const std::string& signature);
+    // (statement_json, signature) for a record of that kiosk.
+    Result<std::optional<std::pair<std::string, std::string>>> face_statement(const std::string& record_id,
+                                                                              const std::string& kiosk_id);
 
     // Confirmations (replaced when the same record is confirmed again).
     Result<bool> put_confirmation(const StoredConfirmation& c);

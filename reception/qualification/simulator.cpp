@@ -101,6 +101,13 @@ std::string FaceStatement::canonical() const {
 
 // [SECTION] Rules
 
+std::string grace_warning() {
+    return "電子証明書の有効期限切れ（3か月以内）: 資格確認のみ、薬剤情報・特定健診情報等は共有されません / "
+           "Certificate expired within three months: qualification only, no medication or checkup "
+           "information "
+           "shared";
+}
+
 Reason judge_qualification(const InsuredPerson& p, const std::string& today) {
     if (!p.lost_on.empty() && p.lost_on <= today) return Reason::QualificationLost;
     if (!p.valid_from.empty() && today < p.valid_from) return Reason::QualificationNotYetValid;
@@ -284,14 +291,12 @@ Confirmation SimulatedQualificationService::confirm(const ConfirmationRequest& r
         } else {
             c.person = person;
             c.sharing_allowed = cert.status == CertStatus::Valid;
-            if (cert.status == CertStatus::ExpiredInGrace)
-                c.warnings.push_back(
-                    "電子証明書の有効期限が切れています（3か月以内のため資格確認のみ。薬剤情報・特定健診情報"
-                    "等は"
-                    "共有されません） / The card's certificate has expired (within three months: "
-                    "qualification "
-                    "only, no medication or checkup information is shared)");
+            if (cert.status == CertStatus::ExpiredInGrace) c.warnings.push_back(grace_warning());
             finish(judge_qualification(*person, jst_date_iso(now)));
+            // A valid confirmation carries the warning in the record's reason, so staff see it on the
+            // monitor.
+            if (c.result.status == QualificationStatus::Valid && !c.warnings.empty())
+                c.result.reason = c.warnings[0];
         }
     }
 

@@ -78,6 +78,9 @@ xml::ResultMessage result_message(const InsuredPerson* person, Reason reason,
                                   WallTime now, std::chrono::seconds consent_validity,
                                   const SimulatorConfig& cfg, xml::CharacterCode code);
 
+// The staff warning for a certificate that expired within the grace period.
+std::string grace_warning();
+
 // Japan time (UTC+9, no DST) renderings used by the files: "yyyyMMddHHmmss", "yyyyMMdd", "YYYY-MM-DD".
 std::string jst_timestamp(WallTime t);
 std::string jst_date_compact(WallTime t);
