@@ -6,6 +6,7 @@
 
 #include "kiosk/card/apdu.h"
 #include "kiosk/card/ids.h"
+#include "kiosk/core/secure.h"
 
 namespace uk::card {
 
@@ -48,6 +49,11 @@ std::optional<std::string> ApplicationGuard::check(ByteView command) {
     auto parsed = parse_command(command);
     if (!parsed) return "malformed command APDU (" + parsed.error() + ")";
     const CommandApdu& c = *parsed;
+    // The parsed copy may hold a PIN (VERIFY data): wipe it whatever the verdict.
+    struct Wipe {
+        Bytes& b;
+        ~Wipe() { secure_wipe(b.data(), b.size()); }
+    } wipe{parsed->data};
     switch (c.ins) {
         case ins::kSelect: {
             if (c.cla != 0x00) return "SELECT with CLA other than 00";

@@ -44,6 +44,7 @@ CardResult<ResponseApdu> CardChannel::transmit(const CommandApdu& command) {
         again.le = r->sw2() == 0 ? 256u : r->sw2();
         again.extended = false;
         r = send_once(again);
+        secure_wipe(again.data.data(), again.data.size());
         if (!r) return r;
         if (r->sw1() == 0x6C)
             return make_error(CardFault::Unreadable, "the card repeated 6Cxx after the resend");

@@ -8,6 +8,7 @@
 #include "kiosk/card/ids.h"
 #include "kiosk/card/mynumber_card.h"
 #include "tests/card/card_test_data.h"
+#include "tools/cardsim/demo.h"
 #include "tools/cardsim/in_process_transport.h"
 
 namespace uk::card {
@@ -293,6 +294,42 @@ TEST_F(Session, LogLinesNeverCarryTheSecret) {
         EXPECT_EQ(l.find("31323334"), std::string::npos) << l;
         EXPECT_EQ(l.find("1234"), std::string::npos) << l;
     }
+}
+
+}  // namespace
+}  // namespace uk::card
+
+namespace uk::card {
+namespace {
+
+TEST(DemoCard, WorksWithoutSharedDataAndWithoutAPhoto) {
+    const auto dir = std::filesystem::temp_directory_path() / ("uk-demo-card-" + std::to_string(::getpid()));
+    auto demo = cardsim::open_demo_card(dir);
+    ASSERT_TRUE(demo.ok()) << demo.error();
+    MyNumberCard s(*demo->transport);
+    auto cert = s.read_auth_certificate();
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    MatchCodeB code = code_of("60041220344821");
+    ASSERT_TRUE(s.verify_match_code_b(code).ok());
+    EXPECT_EQ(s.read_face_photo().fault(), CardFault::NotFound);
+    auto missing = cardsim::open_demo_card(dir, "nobody");
+    EXPECT_FALSE(missing.ok());
+    auto bad_photo = cardsim::open_demo_card(dir, "yamada-taro", dir / "no-such-photo.png");
+    EXPECT_FALSE(bad_photo.ok());
+    std::filesystem::remove_all(dir);
+}
+
+TEST(DemoCard, TakesAPhotoByPath) {
+    const auto dir = std::filesystem::temp_directory_path() / ("uk-demo-photo-" + std::to_string(::getpid()));
+    auto demo = cardsim::open_demo_card(dir, "kobayashi-rei", cardtest::face_source_for("kobayashi-rei"));
+    ASSERT_TRUE(demo.ok()) << demo.error();
+    MyNumberCard s(*demo->transport);
+    MatchCodeB code = code_of("01050120308526");
+    ASSERT_TRUE(s.verify_match_code_b(code).ok());
+    auto photo = s.read_face_photo();
+    ASSERT_TRUE(photo.ok()) << photo.error().message;
+    EXPECT_EQ(photo->info.components, 1);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

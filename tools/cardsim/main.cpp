@@ -5,6 +5,7 @@
 //   uketsuke-cardsim --identity NAME [--host H] [--port P] [--data DIR] [--photo FILE.jp2] [--reset-counters]
 //                    [--delay-ms N] [--remove-after N] [--garbage-from N] [--truncate-from N]
 //                    [--force-sw INS=SW] [--t0] [--no-extended]
+//       FILE: a .jp2 as the card holds it, or any image (converted: crop, greyscale, JPEG 2000)
 //       connects to vpcd (default 127.0.0.1:35963), which inserts the card; SIGTERM/SIGINT or exit removes
 //       it.
 //
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tools/cardsim/photo.h"
 #include "tools/cardsim/sim_card.h"
 #include "tools/cardsim/vpcd_client.h"
 #include "tools/pki/pki.h"
@@ -29,6 +31,9 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) {
     g_stop = true;
 }
+
+int run(uk::Result<uk::cardsim::Identity> id, bool reset, const uk::cardsim::VpcdOptions& vo,
+        const uk::cardsim::Faults& faults);
 
 int usage() {
     std::fprintf(
@@ -132,7 +137,24 @@ int main(int argc, char** argv) {
         std::printf("%s\n", out.dump().c_str());
         return 0;
     }
-    auto id = load_identity(data_dir, identity, photo);
+    if (photo && photo->extension() != ".jp2") {  // any other image: convert it to the card's form first
+        auto jp2 = card_photo_from_image(*photo);
+        if (!jp2) {
+            std::fprintf(stderr, "uketsuke-cardsim: %s\n", jp2.error().c_str());
+            return 1;
+        }
+        photo.reset();
+        auto loaded = load_identity(data_dir, identity);
+        if (loaded) loaded->face_jp2 = std::move(*jp2);
+        return run(std::move(loaded), reset, vo, faults);
+    }
+    return run(load_identity(data_dir, identity, photo), reset, vo, faults);
+}
+
+namespace {
+int run(uk::Result<uk::cardsim::Identity> id, bool reset, const uk::cardsim::VpcdOptions& vo,
+        const uk::cardsim::Faults& faults) {
+    using namespace uk::cardsim;
     if (!id) {
         std::fprintf(stderr, "uketsuke-cardsim: %s\n", id.error().c_str());
         return 1;
@@ -158,3 +180,4 @@ int main(int argc, char** argv) {
                  card.apdu_count());
     return 0;
 }
+}  // namespace
