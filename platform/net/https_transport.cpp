@@ -1,5 +1,10 @@
 #include "platform/net/https_transport.h"
 
+#include <pthread.h>
+#include <signal.h>
+
+#include <ctime>
+
 #include <httplib.h>
 
 namespace uk {
@@ -19,6 +24,42 @@ HttpsTransport::~HttpsTransport() = default;
 
 namespace {
 
+// Writing to a reception that just died raises SIGPIPE, which would kill the kiosk. Like libcurl, block it on
+// this thread for the duration of the call and swallow one that became pending, without touching the
+// process's signal disposition.
+class SigpipeGuard {
+  public:
+    SigpipeGuard() {
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe, &old_);
+    }
+    ~SigpipeGuard() {
+        if (!was_pending_) {
+            sigset_t pending;
+            sigpending(&pending);
+            if (sigismember(&pending, SIGPIPE) == 1) {
+                sigset_t pipe;
+                sigemptyset(&pipe);
+                sigaddset(&pipe, SIGPIPE);
+                timespec zero{0, 0};
+                sigtimedwait(&pipe, nullptr, &zero);
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SigpipeGuard(const SigpipeGuard&) = delete;
+    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+  private:
+    sigset_t old_{};
+    bool was_pending_ = false;
+};
+
 HttpReply to_reply(const httplib::Result& r, const httplib::SSLClient& c) {
     HttpReply out;
     if (r) {
@@ -37,12 +78,14 @@ HttpReply to_reply(const httplib::Result& r, const httplib::SSLClient& c) {
 
 HttpReply HttpsTransport::post_json(std::string_view path, const std::string& body) {
     std::lock_guard lock(mu_);
+    SigpipeGuard guard;
     auto r = client_->Post(std::string(path), body, "application/json");
     return to_reply(r, *client_);
 }
 
 HttpReply HttpsTransport::get(std::string_view path) {
     std::lock_guard lock(mu_);
+    SigpipeGuard guard;
     auto r = client_->Get(std::string(path));
     return to_reply(r, *client_);
 }
