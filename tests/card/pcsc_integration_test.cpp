@@ -241,3 +241,47 @@ TEST_F(Pcsc, DiagnosticsToolPrintsOneLinePerReaderAndNoPersonalData) {
 
 }  // namespace
 }  // namespace uk::cardtest
+
+namespace uk::cardtest {
+namespace {
+
+int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+    const pid_t pid = spawn(argv, log);
+    if (pid <= 0) return -1;
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+card::Bytes slurp(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return card::Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// The simulator is faithful enough for the established middleware: OpenSC's jpki driver recognises it, reads
+// the user-authentication certificate, and its PKCS#11 module signs with the card after the PIN.
+TEST_F(Pcsc, OpenScReadsAndSignsWithTheSimulatedCard) {
+    ASSERT_TRUE(std::filesystem::exists("/usr/bin/pkcs15-tool")) << "install the Debian package opensc";
+    auto card = insert("yamada-taro");
+    const auto dir = data.path();
+    ASSERT_EQ(run_tool({"/usr/bin/opensc-tool", "-r", "0", "-n"}, dir / "name.txt"), 0);
+    EXPECT_EQ(slurp(dir / "name.txt"), card::bytes_of("jpki\n"));
+    ASSERT_EQ(run_tool({"/usr/bin/pkcs15-tool", "-r", "0", "--read-certificate", "01", "-o",
+                        (dir / "cert.pem").string()},
+                       dir / "pkcs15.log"),
+              0)
+        << std::string(slurp(dir / "pkcs15.log").begin(), slurp(dir / "pkcs15.log").end());
+    std::ofstream(dir / "msg.bin") << "challenge signed through OpenSC";
+    ASSERT_EQ(run_tool({"/usr/bin/pkcs11-tool", "--module", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
+                        "--slot-index", "0", "--login", "--pin", "1234", "--sign", "-m", "SHA256-RSA-PKCS",
+                        "--id", "01", "-i", (dir / "msg.bin").string(), "-o", (dir / "sig.bin").string()},
+                       dir / "pkcs11.log"),
+              0);
+    const auto cert = card::parse_certificate(data.identity("yamada-taro").auth_cert);
+    ASSERT_TRUE(cert.ok());
+    EXPECT_TRUE(card::verify_signature(*cert, slurp(dir / "msg.bin"), slurp(dir / "sig.bin")));
+    EXPECT_EQ(data.identity("yamada-taro").counters.auth_pin_tries_left, 3);
+}
+
+}  // namespace
+}  // namespace uk::cardtest
