@@ -38,8 +38,10 @@ Result<std::chrono::year_month_day> parse_expiry_date(std::string_view text);
 Result<SecurityCode> parse_security_code(std::string_view text);
 
 // Plausibility against `today` and assembly. Refuses a birth date in the future or more than 130 years ago,
-// an expiry date before the birth date, a card that has expired, and an expiry year more than 10 years ahead
-// (a card is valid until at most the 10th birthday after issue).
+// an expiry date before the birth date, a card that has expired, an expiry year more than 10 years ahead (a
+// card is valid until at most the 10th birthday after issue), and an expiry date that is not the birthday
+// (the card is valid until a birthday; this catches a digit misread in either line). Cards whose expiry
+// follows a residence period instead (some foreign residents) are refused here and use the keypad.
 Result<MatchCodeB> make_match_code_b(const BirthDate& birth, std::chrono::year_month_day expiry,
                                      const SecurityCode& code, std::chrono::year_month_day today);
 

@@ -190,13 +190,21 @@ TEST(MatchCodeB, PlausibilityAgainstToday) {
               std::string::npos);
     EXPECT_NE(code_of("昭和55年 2月17日生", "2026年 2月17日まで有効", "2285").find("expired"),
               std::string::npos);
-    EXPECT_EQ(code_of("昭和55年 2月17日生", "2026年11月25日まで有効", "2285"), "55021720262285");
+    EXPECT_EQ(code_of("昭和55年11月25日生", "2026年11月25日まで有効", "2285"), "55112520262285");
     EXPECT_NE(code_of("昭和55年 2月17日生", "2037年 2月17日まで有効", "2285").find("10 years"),
               std::string::npos);
     EXPECT_EQ(code_of("昭和55年 2月17日生", "2036年 2月17日まで有効", "2285"), "55021720362285");
     EXPECT_NE(code_of("明治 2年 2月17日生", "2030年 2月17日まで有効", "2285").find("130"), std::string::npos);
     EXPECT_NE(code_of("昭和55年 2月17日生", "2030年 2月17日まで有効", "228").find("security"),
               std::string::npos);
+}
+
+TEST(MatchCodeB, ExpiryMustBeTheBirthday) {
+    EXPECT_NE(code_of("昭和55年 2月 1日生", "2030年 2月17日まで有効", "2285").find("birthday"), std::string::npos);
+    EXPECT_NE(code_of("昭和55年 2月17日生", "2030年 3月17日まで有効", "2285").find("birthday"), std::string::npos);
+    EXPECT_EQ(code_of("平成4年 2月29日生", "2030年 2月28日まで有効", "0229"), "04022920300229");
+    EXPECT_EQ(code_of("平成4年 2月29日生", "2030年 3月 1日まで有効", "0229"), "04022920300229");
+    EXPECT_EQ(code_of("平成4年 2月29日生", "2032年 2月29日まで有効", "0229"), "04022920320229");
 }
 
 TEST(MatchCodeB, AgreesWithTheTestPkiForEverySimulatorIdentity) {

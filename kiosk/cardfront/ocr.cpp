@@ -1,0 +1,172 @@
+#include "kiosk/cardfront/ocr.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+#include "kiosk/cardfront/layout.h"
+
+namespace uk::cardfront {
+
+namespace L = layout;
+
+namespace {
+
+const L::RectMm& region(int kind) {
+    switch (kind) {
+        case 0:
+            return L::kReadBirth;
+        case 1:
+            return L::kReadExpiry;
+        default:
+            return L::kReadSecurityCode;
+    }
+}
+
+// Characters the jpn lines can hold: digits, the era names, the date words, the words around them.
+constexpr const char* kJpnWhitelist = "0123456789明治大正昭和平成令元年月日生まで有効性別男女";
+constexpr const char* kDigits = "0123456789";
+constexpr double kSharpen = 0.8;  // unsharp-mask amount
+constexpr double kEm = 40.0;      // em size (px) the crops are scaled to
+
+}  // namespace
+
+cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom) {
+    const auto& r = region(kind);
+    const cv::Rect roi = cv::Rect(static_cast<int>(r.x * ppm), static_cast<int>(r.y * ppm),
+                                  static_cast<int>(r.w * ppm), static_cast<int>(r.h * ppm)) &
+                         cv::Rect(0, 0, card.cols, card.rows);
+    cv::Mat g;
+    card(roi).convertTo(g, CV_32F);
+    // Flatten: divide by a wide blur (the paper), so that glare gradients and dim light leave even text.
+    cv::Mat bg;
+    cv::GaussianBlur(g, bg, cv::Size(0, 0), ppm * 2.0);
+    cv::Mat flat = g / (bg + 1.0f);
+    double lo = 0, hi = 0;
+    cv::minMaxLoc(flat, &lo, &hi);
+    cv::Mat out;
+    flat.convertTo(out, CV_8U, 255.0 / std::max(hi - lo, 1e-6), -lo * 255.0 / std::max(hi - lo, 1e-6));
+    // Long straight lines (the box round the expiry) are not text: find them on a binary copy and paint them
+    // out.
+    if (kind == 1) {
+        cv::Mat bin;
+        cv::threshold(out, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+        cv::Mat lines_h, lines_v;
+        cv::morphologyEx(
+            bin, lines_h, cv::MORPH_OPEN,
+            cv::getStructuringElement(cv::MORPH_RECT, cv::Size(std::max(3, out.cols * 2 / 5), 1)));
+        cv::morphologyEx(
+            bin, lines_v, cv::MORPH_OPEN,
+            cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, std::max(3, out.rows * 4 / 5))));
+        cv::Mat lines = lines_h | lines_v;
+        cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+        out.setTo(255, lines);
+    }
+    // Tesseract reads best with capitals around 30-40 px: scale to that from the printed em size.
+    const double em_mm = kind == 2 ? 2.8 : 3.4;
+    const double scale = zoom * kEm / (em_mm * ppm);
+    if (scale > 1.1 || scale < 0.9) cv::resize(out, out, cv::Size(), scale, scale, cv::INTER_CUBIC);
+    // Unsharp mask: gives back some edge to a slightly blurred frame.
+    cv::Mat soft;
+    cv::GaussianBlur(out, soft, cv::Size(0, 0), 2.0);
+    cv::addWeighted(out, 1.0 + kSharpen, soft, -kSharpen, 0, out);
+    cv::copyMakeBorder(out, out, 10, 10, 10, 10, cv::BORDER_CONSTANT, cv::Scalar(255));
+    return out;
+}
+
+struct FieldOcr::Impl {
+    tesseract::TessBaseAPI jpn, eng;
+};
+
+FieldOcr::FieldOcr(std::unique_ptr<Impl> impl, OcrConfig config)
+    : impl_(std::move(impl)), config_(std::move(config)) {}
+FieldOcr::~FieldOcr() {
+    if (impl_) {
+        impl_->jpn.End();
+        impl_->eng.End();
+    }
+}
+
+Result<std::unique_ptr<FieldOcr>> FieldOcr::create(const OcrConfig& config) {
+    ::setenv("OMP_THREAD_LIMIT", "1", 0);  // predictable timing on 2 cores (Debian's build may use OpenMP)
+    auto impl = std::make_unique<Impl>();
+    // No dictionaries: the fields are numbers and fixed words, a dictionary only pulls towards wrong words.
+    std::vector<std::string> names = {"load_system_dawg", "load_freq_dawg",    "load_punc_dawg",
+                                      "load_number_dawg", "load_unambig_dawg", "load_bigram_dawg"};
+    std::vector<std::string> values(names.size(), "0");
+    auto init = [&](tesseract::TessBaseAPI& api, const char* lang) -> bool {
+        return api.Init(config.tessdata.c_str(), lang, tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values,
+                        false) == 0;
+    };
+    if (!init(impl->jpn, "jpn") || !init(impl->eng, "eng")) {
+        return Error{"Tesseract could not load jpn/eng from " + config.tessdata.string() +
+                     " (install tesseract-ocr-jpn and tesseract-ocr-eng)"};
+    }
+    for (auto* api : {&impl->jpn, &impl->eng}) {
+        api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        api->SetVariable("debug_file", "/dev/null");
+    }
+    impl->jpn.SetVariable("tessedit_char_whitelist", kJpnWhitelist);
+    impl->eng.SetVariable("tessedit_char_whitelist", kDigits);
+    return std::unique_ptr<FieldOcr>(new FieldOcr(std::move(impl), config));
+}
+
+FieldText FieldOcr::read_field(const cv::Mat& card, double ppm, int kind) {
+    const cv::Mat img = prepare_field(card, ppm, std::min(kind, 2), kind == 3 ? 1.4 : 1.0);
+    // kind 3: the security code read a second time at another scale (the two readings must agree).
+    auto& api = kind == 2 || kind == 3 ? impl_->eng : impl_->jpn;
+    api.SetVariable("tessedit_char_whitelist", kind >= 2 ? kDigits : kJpnWhitelist);
+    api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
+    FieldText out;
+    if (api.Recognize(nullptr) != 0) return out;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    out.min_confidence = 100;
+    bool any = false;
+    if (it) {
+        do {
+            std::unique_ptr<char[]> sym(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+            if (!sym) continue;
+            std::string s(sym.get());
+            if (s.empty() || s == " ") continue;
+            any = true;
+            out.text += s;
+            out.min_confidence = std::min(out.min_confidence, it->Confidence(tesseract::RIL_SYMBOL));
+            secure_wipe(sym.get(), s.size());
+            wipe(s);
+        } while (it->Next(tesseract::RIL_SYMBOL));
+    }
+    api.Clear();
+    if (!any) out.min_confidence = 0;
+    return out;
+}
+
+bool FieldOcr::read(const cv::Mat& card, double ppm, FrontText& out, std::string& why) {
+    static constexpr const char* kNames[] = {"birth date", "expiry date", "security code"};
+    std::string* dest[] = {&out.birth, &out.expiry, &out.security_code};
+    bool ok = true;
+    for (int k = 0; k < 3; ++k) {
+        FieldText f = read_field(card, ppm, k);
+        *dest[k] = f.text;
+        wipe(f.text);
+        if (dest[k]->empty() || f.min_confidence < static_cast<float>(config_.min_confidence)) {
+            if (ok) why = std::string(kNames[k]) + (dest[k]->empty() ? ": nothing read" : ": low confidence");
+            ok = false;
+        }
+    }
+    if (ok) {
+        // Four digits with no structure to check them against: a second recogniser must read the same.
+        FieldText second = read_field(card, ppm, 3);
+        if (second.text != out.security_code) {
+            why = "security code: the two readings disagree";
+            ok = false;
+        }
+        wipe(second.text);
+    }
+    return ok;
+}
+
+}  // namespace uk::cardfront
