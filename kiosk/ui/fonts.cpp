@@ -94,6 +94,7 @@ FontSizes font_sizes_for(float display_w, float display_h, bool larger_text) {
     s.body = std::round(40 * u * t);
     s.title = std::round(58 * u * t);
     s.huge = std::round(220 * u);
+    s.chrome = std::round(28 * u);
     return s;
 }
 
@@ -177,7 +178,8 @@ std::optional<FontSet> build_fonts(ImFontAtlas& atlas, const FontFiles& files, s
     set.body = add_face_stack(atlas, regular, sizes.body, ranges.Data);
     set.title = add_face_stack(atlas, bold, sizes.title, ranges.Data);
     set.huge = add_face_stack(atlas, bold, sizes.huge, digits.Data);
-    if (!set.small || !set.body || !set.title || !set.huge) {
+    set.chrome = add_face_stack(atlas, regular, sizes.chrome, ranges.Data);
+    if (!set.small || !set.body || !set.title || !set.huge || !set.chrome) {
         if (error)
             *error = "could not load the font " + (regular.empty() ? std::string("?") : regular[0].path);
         atlas.Clear();
@@ -190,7 +192,7 @@ std::optional<FontSet> build_fonts(ImFontAtlas& atlas, const FontFiles& files, s
     }
     set.atlas_width = atlas.TexWidth;
     set.atlas_height = atlas.TexHeight;
-    for (ImFont* f : {set.small, set.body, set.title, set.huge})
+    for (ImFont* f : {set.small, set.body, set.title, set.huge, set.chrome})
         set.glyph_count += f->Glyphs.Size;
     return set;
 }

@@ -37,6 +37,7 @@ FontLookup find_font_files();
 // Pixel sizes of the four faces the screens use.
 struct FontSizes {
     float small = 30, body = 40, title = 56, huge = 200;
+    float chrome = 28;  // bars (language, text size, sound, demo): does not grow with "larger text"
 };
 FontSizes font_sizes_for(float display_w, float display_h, bool larger_text);
 
@@ -45,6 +46,7 @@ struct FontSet {
     ImFont* body = nullptr;
     ImFont* title = nullptr;
     ImFont* huge = nullptr;  // digits only: the queue number
+    ImFont* chrome = nullptr;
     FontSizes sizes;
     std::string language;
     int atlas_width = 0, atlas_height = 0;

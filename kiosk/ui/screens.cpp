@@ -236,15 +236,27 @@ class Painter {
         float rr = theme::kRound * u;
         dl->AddRectFilled(r.min(), r.max(), bg, rr);
         if (border) dl->AddRect(r.min(), r.max(), border, rr, 0, std::max(2.f, 4 * u));
-        ImFont* lf = font ? font : f_.body;
         float pad = 20 * u;
         float icon_w = icon ? std::min(r.h * 0.8f, 110 * u) : 0;
         float tw = r.w - 2 * pad - (icon ? icon_w + pad : 0);
-        Wrapped main = wrap_text(lf, lf->FontSize, label, tw);
-        Wrapped subw = sub.empty() ? Wrapped{} : wrap_text(f_.small, f_.small->FontSize, sub, tw);
-        float lh = lf->FontSize * 1.2f, sh = f_.small->FontSize * 1.25f;
-        float total = lh * static_cast<float>(main.lines.size()) +
-                      (sub.empty() ? 0 : 8 * u + sh * static_cast<float>(subw.lines.size()));
+        // The requested face, else the next smaller one that fits (a long word in a narrow portrait button).
+        std::vector<ImFont*> chain{font ? font : f_.body};
+        for (ImFont* f : {f_.body, f_.small, f_.chrome})
+            if (f->FontSize < chain.back()->FontSize) chain.push_back(f);
+        ImFont* lf = nullptr;
+        Wrapped main, subw;
+        float lh = 0, sh = f_.small->FontSize * 1.25f, total = 0;
+        for (ImFont* f : chain) {
+            lf = f;
+            main = wrap_text(lf, lf->FontSize, label, tw);
+            subw = sub.empty() ? Wrapped{} : wrap_text(f_.small, f_.small->FontSize, sub, tw);
+            lh = lf->FontSize * 1.2f;
+            total = lh * static_cast<float>(main.lines.size()) +
+                    (sub.empty() ? 0 : 8 * u + sh * static_cast<float>(subw.lines.size()));
+            bool one_line_wanted =
+                f == chain.front() && chain.size() > 1 && main.lines.size() > 1 && font == f_.title;
+            if (!main.word_split && total <= r.h - 8 * u && !one_line_wanted) break;
+        }
         if (main.word_split || subw.word_split) issue(id, label, "a word is wider than the button");
         if (total > r.h - 8 * u)
             issue(id, label + (sub.empty() ? "" : " / " + sub),
@@ -362,20 +374,20 @@ void top_bar(Painter& p) {
     float w_lang = 330 * p.u, w_big = 290 * p.u, w_sound = 250 * p.u;
     float x = p.W - pad - w_sound;
     if (p.button("top.sound", p.tr(p.vm_.sound_on ? "app.sound_off" : "app.sound_on"), {x, y, w_sound, bh},
-                 Style::Bar, true, {}, p.f_.small))
+                 Style::Bar, true, {}, p.f_.chrome))
         p.out_.toggle_sound = true;
     x -= pad + w_big;
     if (p.button("top.larger_text", p.tr(p.vm_.larger_text ? "app.normal_text" : "app.larger_text"),
-                 {x, y, w_big, bh}, Style::Bar, true, {}, p.f_.small))
+                 {x, y, w_big, bh}, Style::Bar, true, {}, p.f_.chrome))
         p.out_.toggle_larger_text = true;
     x -= pad + w_lang;
-    if (p.button("top.language", p.tr("app.language"), {x, y, w_lang, bh}, Style::Bar, true, {}, p.f_.small))
+    if (p.button("top.language", p.tr("app.language"), {x, y, w_lang, bh}, Style::Bar, true, {}, p.f_.chrome))
         p.s_.set_language_picker_open(true);
     // The word for check-in, left, when there is room.
     float left_w = x - 2 * pad;
     if (left_w > 160 * p.u)
-        p.text("top.title", p.f_.body, p.tr("app.title"), pad, (h - p.f_.body->FontSize * 1.3f) / 2, left_w,
-               theme::kBarText, Align::Left, h);
+        p.text("top.title", p.f_.chrome, p.tr("app.title"), pad, (h - p.f_.chrome->FontSize * 1.3f) / 2,
+               left_w, theme::kBarText, Align::Left, h);
 }
 
 // Left: back / stop (when the phase has one). Right: call staff, always.
@@ -403,9 +415,9 @@ void demo_bar(Painter& p) {
     float h = theme::kDemoBar * p.u;
     float y0 = p.H - theme::kBottomBar * p.u - h;
     p.dl->AddRectFilled({0, y0}, {p.W, y0 + h}, theme::rgb(0xF3, 0xEC, 0xFA));
-    float pad = 12 * p.u, bh = std::max(88 * p.u, h - 2 * pad);
+    float pad = 6 * p.u, bh = std::max(88 * p.u, h - 2 * pad);
     float label_w = 130 * p.u;
-    p.text("demo.label", p.f_.small, "DEMO", pad, y0 + (h - p.f_.small->FontSize * 1.3f) / 2, label_w,
+    p.text("demo.label", p.f_.chrome, "DEMO", pad, y0 + (h - p.f_.chrome->FontSize * 1.3f) / 2, label_w,
            theme::kDemo, Align::Left, y0 + h);
     float x = pad + label_w;
     float bw = (p.W - x - pad * 5) / 4;
@@ -420,7 +432,7 @@ void demo_bar(Painter& p) {
                {"demo.staff_ng", "Staff NG", DemoAction::StaffReject},
                {"demo.help_done", "Help done", DemoAction::HelpDone}};
     for (const auto& b : bs) {
-        if (p.button(b.id, b.label, {x, y0 + (h - bh) / 2, bw, bh}, Style::Demo, true, {}, p.f_.small))
+        if (p.button(b.id, b.label, {x, y0 + (h - bh) / 2, bw, bh}, Style::Demo, true, {}, p.f_.chrome))
             p.out_.demo.push_back(b.a);
         x += bw + pad;
     }
@@ -440,7 +452,7 @@ struct Column {
         y = a.y + 28 * p.u;
     }
     float bottom() const { return area.y + area.h; }
-    void gap(float g) { y += g * p.u; }
+    void gap(float g) { y += g * p.u / (p.ts * p.ts); }  // larger text takes its room from the gaps
     void text(const std::string& id, ImFont* f, const std::string& t, std::uint32_t col = theme::kText) {
         y += p.text(id, f, t, x, y, w, col, Align::Center, bottom());
     }
@@ -481,7 +493,7 @@ void screen_message(Painter& p, const char* prefix, void (Painter::*icon)(ImVec2
     Column c(p, content_rect(p));
     std::string k(prefix);
     c.gap(20);
-    float icon_s = std::min(220 * p.u, c.area.h * 0.25f);
+    float icon_s = std::min(220 * p.u, c.area.h * 0.25f) / (p.ts * p.ts);
     Rect ir = c.take(icon_s);
     if (busy)
         p.spinner(ir.center(), icon_s * 0.4f);
@@ -499,7 +511,7 @@ void screen_attract(Painter& p) {
     c.gap(10);
     c.text("facility", p.f_.body, p.vm_.facility_name, theme::kTextMuted);
     c.gap(20);
-    float icon_s = std::min(260 * p.u, c.area.h * 0.22f);
+    float icon_s = std::min(260 * p.u, c.area.h * 0.22f) / (p.ts * p.ts);
     Rect ir = c.take(icon_s);
     p.icon_card(ir.center(), icon_s);
     c.gap(30);
@@ -518,7 +530,7 @@ void screen_attract(Painter& p) {
 void screen_place_card(Painter& p) {
     Column c(p, content_rect(p));
     c.gap(10);
-    float s = std::min(300 * p.u, c.area.h * 0.3f);
+    float s = std::min(300 * p.u, c.area.h * 0.3f) / (p.ts * p.ts);
     Rect ir = c.take(s * 1.1f);
     // The card comes down onto the reader, again and again.
     float t = static_cast<float>(std::fmod(p.vm_.time_s, 2.0) / 2.0);
@@ -560,8 +572,8 @@ void screen_choose_method(Painter& p) {
         ms.push_back({VerificationMethod::StaffVisual, true, "method.staff", "method.staff",
                       "method.staff_desc", &Painter::icon_person});
     float gap = 24 * p.u;
-    float bh = std::min(190 * p.u * p.ts,
-                        (c.bottom() - c.y - gap * 3) / std::max<float>(1, static_cast<float>(ms.size())));
+    float bh =
+        std::min(190 * p.u, (c.bottom() - c.y - gap * 3) / std::max<float>(1, static_cast<float>(ms.size())));
     bh = std::max(bh, 96 * p.u);
     float bw = std::min(c.w, 1100 * p.u);
     for (const auto& m : ms) {
@@ -655,16 +667,16 @@ void screen_face(Painter& p) {
 
 void screen_pin_last(Painter& p) {
     Column c(p, content_rect(p));
-    float s = std::min(200 * p.u, c.area.h * 0.2f);
-    Rect ir = c.take(s);
-    p.icon_warning(ir.center(), s);
+    float s = std::min(200 * p.u, c.area.h * 0.2f) / (p.ts * p.ts);
+    Rect ir = c.take(p.ts > 1 ? 0.f : s);
+    if (p.ts == 1.f) p.icon_warning(ir.center(), s);
     c.gap(20);
     c.text("pin_last.title", p.f_.title, p.tr("pin_last.title"), theme::kDanger);
     c.easy("pin_last.easy");
     c.body("pin_last.body");
     if (p.vm_.state->last_notice == "pin_wrong") c.notice("notice.pin_wrong", true);
     c.gap(36);
-    float bh = theme::kButtonH * p.u * p.ts, gap = 28 * p.u;
+    float bh = theme::kButtonH * p.u, gap = 28 * p.u;
     float bw = std::min((c.w - gap) / 2, 640 * p.u);
     Rect r = c.take(bh);
     float x0 = r.x + (r.w - (2 * bw + gap)) / 2;
@@ -686,7 +698,7 @@ void screen_pin(Painter& p) {
         pad_area.x = area.w * 0.5f;
         pad_area.w = area.w * 0.5f;
     } else {
-        words.h = area.h * 0.42f;
+        words.h = area.h * (p.ts > 1 ? 0.55f : 0.42f);
         pad_area.y = area.y + words.h;
         pad_area.h = area.h - words.h;
     }
@@ -695,7 +707,7 @@ void screen_pin(Painter& p) {
     c.easy("pin.easy");
     c.gap(24);
     // Four boxes; a filled dot per digit typed (the digits themselves are never drawn).
-    float box = 110 * p.u, g = 26 * p.u;
+    float box = (p.ts > 1 && !landscape ? 84 : 110) * p.u, g = 26 * p.u;
     Rect br = c.take(box);
     float x0 = br.x + (br.w - (4 * box + 3 * g)) / 2;
     for (int i = 0; i < 4; ++i) {
@@ -747,7 +759,16 @@ std::string consent_key(ConsentItem item, const char* part) {
 }
 
 void screen_consent(Painter& p) {
-    Column c(p, content_rect(p));
+    Rect area = content_rect(p);
+    bool landscape = p.W > p.H * 1.5f;  // wide screens only: 4:3 is too narrow for two columns of text
+    // Landscape: the question on the left, the answers stacked on the right. Portrait: answers below.
+    Rect words = area, answers = area;
+    if (landscape) {
+        words.w = area.w * 0.6f;
+        answers.x = area.x + words.w;
+        answers.w = area.w - words.w;
+    }
+    Column c(p, words);
     const auto& ses = p.vm_.state->session;
     if (ses.consent_items.empty() || ses.consent_index >= ses.consent_items.size()) return;
     ConsentItem item = ses.consent_items[ses.consent_index];
@@ -765,25 +786,38 @@ void screen_consent(Painter& p) {
     c.gap(8);
     c.text("consent.note", p.f_.small, p.tr("consent.note"), theme::kTextMuted);
     c.gap(28);
-    float bh = theme::kButtonH * p.u * p.ts, gap = 28 * p.u;
-    float bw = std::min((c.w - gap) / 2, 620 * p.u);
-    Rect r = c.take(bh);
-    float x0 = r.x + (r.w - (2 * bw + gap)) / 2;
-    if (p.button("consent.refuse", p.tr("consent.refuse"), {x0, r.y, bw, bh}, Style::Secondary, true, {},
-                 p.f_.title))
-        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Refused});
-    if (p.button("consent.agree", p.tr("consent.agree"), {x0 + bw + gap, r.y, bw, bh}, Style::Primary, true,
-                 {}, p.f_.title))
-        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Agreed});
-    if (ses.consent_items.size() > 1 && ses.consent_index == 0) {
-        c.gap(24);
-        float aw = std::min(c.w, 2 * bw + gap);
-        Rect a = c.take(bh * 0.85f);
-        if (p.button("consent.agree_all", p.tr("consent.agree_all"), {a.x + (a.w - aw) / 2, a.y, aw, a.h},
-                     Style::Choice))
-            p.out_.events.emplace_back(ev::ConsentAgreeAll{});
+    bool all = ses.consent_items.size() > 1 && ses.consent_index == 0;
+    float bh = theme::kButtonH * p.u, gap = 28 * p.u;
+    Rect agree, refuse, agree_all;
+    if (landscape) {
+        float bw = std::min(answers.w - 2 * theme::kPad * p.u, 620 * p.u);
+        int n = all ? 3 : 2;
+        float total = static_cast<float>(n) * bh + static_cast<float>(n - 1) * gap;
+        float x = answers.x + (answers.w - bw) / 2, y = answers.y + (answers.h - total) / 2;
+        agree = {x, y, bw, bh};
+        refuse = {x, y + bh + gap, bw, bh};
+        agree_all = {x, y + 2 * (bh + gap), bw, bh};
+        c.check_fits("consent");
+    } else {
+        float bw = std::min((c.w - gap) / 2, 620 * p.u);
+        Rect r = c.take(bh);
+        float x0 = r.x + (r.w - (2 * bw + gap)) / 2;
+        refuse = {x0, r.y, bw, bh};
+        agree = {x0 + bw + gap, r.y, bw, bh};
+        if (all) {
+            c.gap(24);
+            float aw = std::min(c.w, 2 * bw + gap);
+            Rect a = c.take(bh);
+            agree_all = {a.x + (a.w - aw) / 2, a.y, aw, a.h};
+        }
+        c.check_fits("consent");
     }
-    c.check_fits("consent");
+    if (p.button("consent.agree", p.tr("consent.agree"), agree, Style::Primary, true, {}, p.f_.title))
+        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Agreed});
+    if (p.button("consent.refuse", p.tr("consent.refuse"), refuse, Style::Secondary, true, {}, p.f_.title))
+        p.out_.events.emplace_back(ev::ConsentAnswered{ConsentAnswer::Refused});
+    if (all && p.button("consent.agree_all", p.tr("consent.agree_all"), agree_all, Style::Choice))
+        p.out_.events.emplace_back(ev::ConsentAgreeAll{});
 }
 
 const char* method_key(VerificationMethod m) {
@@ -799,7 +833,15 @@ const char* method_key(VerificationMethod m) {
 }
 
 void screen_confirm(Painter& p) {
-    Column c(p, content_rect(p));
+    Rect area = content_rect(p);
+    bool side = p.W > p.H * 1.5f && p.ts > 1;  // larger text, landscape: the button goes to the right
+    Rect list = area, button_area = area;
+    if (side) {
+        list.w = area.w * 0.68f;
+        button_area.x = area.x + list.w;
+        button_area.w = area.w - list.w;
+    }
+    Column c(p, list);
     const auto& ses = p.vm_.state->session;
     c.title("confirm.title");
     c.easy("confirm.easy");
@@ -807,18 +849,18 @@ void screen_confirm(Painter& p) {
         c.notice("notice.cert_expired_no_sharing");
     c.gap(20);
     // Two columns: what, answer.
-    float row_h = p.f_.body->FontSize * 1.3f + 24 * p.u;
-    float lw = c.w * 0.58f;
+    float row_h = p.f_.body->FontSize * 1.3f + 12 * p.u;
+    float lw = c.w * (p.W > p.H ? 0.64f : 0.5f);
     auto row = [&](const std::string& id, const std::string& what, const std::string& ans,
                    std::uint32_t col) {
         float h = std::max(p.text_height(p.f_.body, what, lw - 20 * p.u),
                            p.text_height(p.f_.body, ans, c.w - lw - 20 * p.u));
-        h = std::max(h + 24 * p.u, row_h);
+        h = std::max(h + 12 * p.u, row_h);
         Rect r = c.take(h);
         p.dl->AddLine({r.x, r.y + r.h}, {r.x + r.w, r.y + r.h}, theme::kDisabled, 2 * p.u);
-        p.text(id + ".what", p.f_.body, what, r.x + 10 * p.u, r.y + 12 * p.u, lw - 20 * p.u, theme::kText,
+        p.text(id + ".what", p.f_.body, what, r.x + 10 * p.u, r.y + 6 * p.u, lw - 20 * p.u, theme::kText,
                Align::Left, r.y + r.h);
-        p.text(id + ".answer", p.f_.body, ans, r.x + lw + 10 * p.u, r.y + 12 * p.u, c.w - lw - 20 * p.u, col,
+        p.text(id + ".answer", p.f_.body, ans, r.x + lw + 10 * p.u, r.y + 6 * p.u, c.w - lw - 20 * p.u, col,
                Align::Left, r.y + r.h);
     };
     if (ses.method)
@@ -831,10 +873,16 @@ void screen_confirm(Painter& p) {
                 p.tr(e.answer == ConsentAnswer::Agreed ? "confirm.agreed" : "confirm.refused"),
                 e.answer == ConsentAnswer::Agreed ? theme::kSuccess : theme::kDanger);
     }
-    c.gap(30);
-    float bh = theme::kButtonH * p.u * p.ts;
+    float bh = theme::kButtonH * p.u;
+    Rect r;
     float bw = std::min(c.w, 700 * p.u);
-    Rect r = c.take(bh);
+    if (side) {
+        bw = button_area.w - 2 * theme::kPad * p.u;
+        r = {button_area.x + theme::kPad * p.u, button_area.y + (button_area.h - bh) / 2, bw, bh};
+    } else {
+        c.gap(30);
+        r = c.take(bh);
+    }
     if (p.button("confirm.ok", p.tr("confirm.ok"), {r.x + (r.w - bw) / 2, r.y, bw, bh}, Style::Primary, true,
                  {}, p.f_.title))
         p.out_.events.emplace_back(ev::Confirmed{});
@@ -844,9 +892,10 @@ void screen_confirm(Painter& p) {
 void screen_done(Painter& p) {
     Column c(p, content_rect(p));
     const auto& ses = p.vm_.state->session;
-    float s = std::min(150 * p.u, c.area.h * 0.15f);
-    Rect ir = c.take(s);
-    p.icon_check(ir.center(), s);
+    float s = std::min(150 * p.u, c.area.h * 0.15f) / (p.ts * p.ts);
+    bool icon = p.ts == 1.f && !ses.queued_offline;  // the words need the room more than the tick
+    Rect ir = c.take(icon ? s : 0.f);
+    if (icon) p.icon_check(ir.center(), s);
     c.gap(16);
     c.title("done.title");
     c.gap(10);
@@ -865,7 +914,7 @@ void screen_done(Painter& p) {
 
 void screen_take_card(Painter& p) {
     Column c(p, content_rect(p));
-    float s = std::min(300 * p.u, c.area.h * 0.3f);
+    float s = std::min(300 * p.u, c.area.h * 0.3f) / (p.ts * p.ts);
     Rect ir = c.take(s * 1.1f);
     float t = static_cast<float>(std::fmod(p.vm_.time_s, 1.6) / 1.6);
     ImVec2 rc = ir.center();
@@ -899,18 +948,18 @@ void screen_error(Painter& p) {
     Column c(p, content_rect(p));
     const auto& st = *p.vm_.state;
     std::string kind = st.error ? std::string(checkin::to_string(*st.error)) : std::string("card_unreadable");
-    float s = std::min(170 * p.u, c.area.h * 0.17f);
-    Rect ir = c.take(s);
-    p.icon_warning(ir.center(), s);
+    float s = std::min(170 * p.u, c.area.h * 0.17f) / (p.ts * p.ts);
+    Rect ir = c.take(p.ts > 1 ? 0.f : s);
+    if (p.ts == 1.f) p.icon_warning(ir.center(), s);
     c.gap(16);
     c.text("error." + kind + ".title", p.f_.title, p.tr("error." + kind + ".title"), theme::kDanger);
     c.body("error." + kind + ".body");
     c.gap(30);
     auto actions = checkin::error_actions(st, *p.vm_.config);
-    float bh = theme::kButtonH * p.u * p.ts, gap = 24 * p.u;
+    float bh = theme::kButtonH * p.u, gap = 24 * p.u;
     std::size_t n = actions.size();
-    bool row = n <= 2 || p.W > p.H * 1.15f;
-    std::size_t per_row = row ? std::min<std::size_t>(n, 3) : 1;
+    bool landscape = p.W > p.H * 1.15f;
+    std::size_t per_row = std::min<std::size_t>(n, landscape ? 3 : 2);
     float bw = std::min(
         (c.w - gap * static_cast<float>(per_row - 1)) / static_cast<float>(std::max<std::size_t>(per_row, 1)),
         560 * p.u);

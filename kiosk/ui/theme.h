@@ -35,9 +35,9 @@ inline constexpr std::uint32_t kDemo = rgb(0x5B, 0x2A, 0x86);  // demo-only cont
 inline constexpr std::uint32_t kOverlay = rgb(0x00, 0x00, 0x00, 0xB0);
 
 // Design measures at 1080 px on the short side (multiply by the unit).
-inline constexpr float kTopBar = 120;
-inline constexpr float kBottomBar = 150;
-inline constexpr float kDemoBar = 110;
+inline constexpr float kTopBar = 110;
+inline constexpr float kBottomBar = 140;
+inline constexpr float kDemoBar = 100;
 inline constexpr float kButtonH = 120;    // ordinary buttons
 inline constexpr float kBarButtonH = 96;  // bar buttons: still >= 88 px at 1080p
 inline constexpr float kPad = 32;
