@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${UK_FUZZ_SECONDS:-20}"
-build=${UK_FUZZ_BUILD_DIR:-build/fuzz}
+build=build/fuzz  # the "fuzz" preset (clang, UK_FUZZ=ON)
 targets=(fuzz_apdu fuzz_tlv fuzz_certificate fuzz_image_header fuzz_card_session)
-CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUK_FUZZ=ON \
-    -DUK_BUILD_TESTS=ON -DUK_BUILD_BENCH=OFF > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+mkdir -p build
+cmake --preset fuzz > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" --target "${targets[@]}" -j2
 mkdir -p "$build/artifacts"
 status=0
