@@ -9,7 +9,7 @@
 
 namespace uk::face {
 
-Result<std::unique_ptr<ArcfaceEmbedder>> ArcfaceEmbedder::load(const std::string& onnx_path) {
+Result<std::unique_ptr<ArcfaceEmbedder>> ArcfaceEmbedder::load(const std::string& onnx_path, bool flip) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(onnx_path, ec)) {
         return Error{"ArcFace model not found: " + onnx_path + " (run scripts/setup.d/10-models.sh)"};
@@ -19,7 +19,7 @@ Result<std::unique_ptr<ArcfaceEmbedder>> ArcfaceEmbedder::load(const std::string
         if (net.empty()) return Error{"ArcFace model could not be loaded: " + onnx_path};
         net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
         net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-        return std::unique_ptr<ArcfaceEmbedder>(new ArcfaceEmbedder(std::move(net)));
+        return std::unique_ptr<ArcfaceEmbedder>(new ArcfaceEmbedder(std::move(net), flip));
     } catch (const cv::Exception& e) {
         return Error{"ArcFace model could not be loaded: " + onnx_path + ": " + e.what()};
     }
@@ -62,15 +62,25 @@ Result<Embedding> ArcfaceEmbedder::embed(const cv::Mat& bgr, const FaceDetection
     cv::Mat crop = align(bgr, face);
     if (crop.empty()) return Error{"face could not be aligned"};
     try {
-        cv::Mat blob =
-            cv::dnn::blobFromImage(crop, 1.0 / 127.5, cv::Size(112, 112), cv::Scalar::all(127.5), false);
+        std::vector<float> v;
+        const int passes = flip_ ? 2 : 1;  // the mirrored crop too: sum of both embeddings
+        for (int pass = 0; pass < passes; ++pass) {
+            if (pass == 1) cv::flip(crop, crop, 1);
+            cv::Mat blob =
+                cv::dnn::blobFromImage(crop, 1.0 / 127.5, cv::Size(112, 112), cv::Scalar::all(127.5), false);
+            net_.setInput(blob);
+            cv::Mat out = net_.forward();
+            blob.setTo(cv::Scalar::all(0));
+            out = out.reshape(1, 1);
+            if (v.empty()) {
+                v.assign(out.begin<float>(), out.end<float>());
+            } else {
+                for (int k = 0; k < out.cols; ++k)
+                    v[static_cast<std::size_t>(k)] += out.at<float>(0, k);
+            }
+            out.setTo(cv::Scalar::all(0));
+        }
         crop.setTo(cv::Scalar::all(0));
-        net_.setInput(blob);
-        cv::Mat out = net_.forward();
-        blob.setTo(cv::Scalar::all(0));
-        out = out.reshape(1, 1);
-        std::vector<float> v(out.begin<float>(), out.end<float>());
-        out.setTo(cv::Scalar::all(0));
         double n = 0.0;
         for (float x : v)
             n += static_cast<double>(x) * x;

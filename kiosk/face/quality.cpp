@@ -83,7 +83,19 @@ QualityReport assess_quality(const cv::Mat& bgr, const std::vector<FaceDetection
     const cv::Rect cheeks(cv::Point(cvRound(f.landmarks[1].x), cvRound(f.landmarks[29].y)),
                           cv::Point(cvRound(f.landmarks[15].x), cvRound(f.landmarks[33].y)));
     const double cheek_mean = mean_of(grey, cheeks);
-    q.eye_darkness = cheek_mean > 1.0 ? mean_of(grey, eyes) / cheek_mean : 1.0;
+    {
+        cv::Mat mask = cv::Mat::zeros(grey.size(), CV_8U);
+        for (int eye : {36, 42}) {
+            std::vector<cv::Point> hull;
+            for (int i = 0; i < 6; ++i) {
+                const auto& p = f.landmarks[static_cast<std::size_t>(eye + i)];
+                hull.emplace_back(cvRound(p.x), cvRound(p.y));
+            }
+            cv::fillConvexPoly(mask, hull, cv::Scalar(255));
+        }
+        const double eye_mean = cv::countNonZero(mask) > 0 ? cv::mean(grey, mask)[0] : cheek_mean;
+        q.eye_darkness = cheek_mean > 1.0 ? eye_mean / cheek_mean : 1.0;
+    }
     // Mask: the mouth region without the texture of a mouth and far in colour from the cheeks.
     const cv::Rect mouth = around(f, 48, 67, 0.2f);
     const double eye_tex = texture_of(grey, eyes);
@@ -116,11 +128,11 @@ QualityReport assess_quality(const cv::Mat& bgr, const std::vector<FaceDetection
         q.guidance = Guidance::TooDark;
     } else if (q.brightness > o.max_brightness) {
         q.guidance = Guidance::TooBright;
+    } else if (q.sharpness < o.min_sharpness) {  // before the mask test: blur removes the mouth's texture
+        q.guidance = Guidance::Blurred;
     } else if (q.eye_darkness < o.max_eye_darkness ||
                (q.mouth_texture < o.mask_texture_ratio && q.mouth_colour > o.mask_colour_distance)) {
         q.guidance = Guidance::FaceCovered;
-    } else if (q.sharpness < o.min_sharpness) {
-        q.guidance = Guidance::Blurred;
     } else if (q.ear < o.min_ear) {
         q.guidance = Guidance::EyesClosed;
     } else {

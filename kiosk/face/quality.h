@@ -20,7 +20,7 @@ struct QualityOptions {
     double min_pitch = 0.25, max_pitch = 0.85;
     double min_brightness = 55.0;  // mean grey level of the face box
     double max_brightness = 215.0;
-    double min_sharpness = 20.0;         // variance of the Laplacian of the face resized to 128 px wide
+    double min_sharpness = 60.0;         // variance of the Laplacian of the face resized to 128 px wide
     double min_ear = 0.16;               // eye aspect ratio below this: eyes closed
     double max_eye_darkness = 0.45;      // eye region / cheek brightness below this: sunglasses
     double mask_texture_ratio = 0.18;    // mouth-region texture / eye-region texture below this ...

@@ -193,7 +193,6 @@ int liveness(const Options& o, const std::string& clip) {
 int main(int argc, char** argv) {
     Options o;
     o.config.models_dir = UK_DEFAULT_MODELS_DIR;
-    o.config.detect_max_side = 640;
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
