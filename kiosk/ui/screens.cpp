@@ -1034,7 +1034,10 @@ UiOutput Screens::draw(const ViewModel& vm, const FontSet& fonts) {
     {
         Painter p(*this, vm, fonts, out);
         // While the language picker is open, the screen below must not take touches.
-        if (picker_open_) ImGui::BeginDisabled();
+        // Decided once per frame: a tap on the language button below opens the picker for the NEXT frame,
+        // so Begin/EndDisabled stay balanced (an unbalanced pair aborts the process).
+        const bool picker = picker_open_;
+        if (picker) ImGui::BeginDisabled();
         top_bar(p);
         const char* left = nullptr;
         checkin::Event left_ev = ev::Cancel{};
@@ -1111,8 +1114,8 @@ UiOutput Screens::draw(const ViewModel& vm, const FontSet& fonts) {
         }
         bottom_bar(p, left, left_ev);
         if (vm.demo) demo_bar(p);
-        if (picker_open_) ImGui::EndDisabled();
-        if (picker_open_) language_picker(p);
+        if (picker) ImGui::EndDisabled();
+        if (picker) language_picker(p);
     }
     ImGui::End();
     ImGui::PopStyleColor();

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Shared helpers for the end-to-end patient scripts: start Xvfb and uketsuke-kiosk (both stopped by PID at
+# exit), read the kiosk's machine-readable stdout lines, touch buttons by id with xdotool.
+# Usage in a script: source lib.sh; start_kiosk [extra kiosk args]; tap start; wait_state 'phase=waiting_for_card'
+set -euo pipefail
+
+KIOSK=${KIOSK:?set KIOSK to the uketsuke-kiosk binary}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/uk-e2e.XXXXXX")
+LOG="$WORK/kiosk.log"
+XVFB_PID=""
+KIOSK_PID=""
+W=1280
+H=800
+
+cleanup() {
+    local rc=$?
+    if [ -n "$KIOSK_PID" ] && kill -0 "$KIOSK_PID" 2>/dev/null; then kill -TERM "$KIOSK_PID" 2>/dev/null || true; wait "$KIOSK_PID" 2>/dev/null || true; fi
+    if [ -n "$XVFB_PID" ] && kill -0 "$XVFB_PID" 2>/dev/null; then kill -TERM "$XVFB_PID" 2>/dev/null || true; wait "$XVFB_PID" 2>/dev/null || true; fi
+    if [ $rc -ne 0 ]; then
+        echo "---- kiosk log (last 40 lines) ----"
+        tail -n 40 "$LOG" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+    exit $rc
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+start_kiosk() {
+    : > "$WORK/displayfd"
+    Xvfb -displayfd 3 -screen 0 ${W}x${H}x24 -nolisten tcp -noreset 3>"$WORK/displayfd" 2>"$WORK/xvfb.log" &
+    XVFB_PID=$!
+    for _ in $(seq 100); do [ -s "$WORK/displayfd" ] && break; sleep 0.05; done
+    [ -s "$WORK/displayfd" ] || fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
+    export DISPLAY=":$(head -n1 "$WORK/displayfd")"
+    SDL_AUDIODRIVER=dummy "$KIOSK" --demo --data "$WORK/data" --size ${W}x${H} "$@" > "$LOG" 2>&1 &
+    KIOSK_PID=$!
+    wait_line '^UK ready' 60
+}
+
+# wait_line REGEX [seconds]: until a line of the log matches.
+wait_line() {
+    local re=$1 t=${2:-20}
+    local end=$((SECONDS + t))
+    while [ $SECONDS -lt $end ]; do
+        grep -qE "$re" "$LOG" && return 0
+        kill -0 "$KIOSK_PID" 2>/dev/null || fail "kiosk exited while waiting for /$re/"
+        sleep 0.05
+    done
+    fail "timed out after ${t}s waiting for /$re/"
+}
+
+last_state() { grep '^UK state' "$LOG" | tail -n1; }
+
+# wait_state REGEX [seconds]: until the CURRENT state line matches (all of the space-separated fields).
+wait_state() {
+    local t=${2:-20}
+    local end=$((SECONDS + t))
+    while [ $SECONDS -lt $end ]; do
+        local s ok=1
+        s=$(last_state)
+        for f in $1; do [[ " $s " == *" $f "* ]] || ok=0; done
+        [ $ok = 1 ] && return 0
+        kill -0 "$KIOSK_PID" 2>/dev/null || fail "kiosk exited while waiting for state '$1'"
+        sleep 0.05
+    done
+    fail "timed out after ${t}s waiting for state '$1' (now: $(last_state))"
+}
+
+# tap ID: touch the centre of the button with that id on the current screen.
+tap() {
+    local id=$1 end=$((SECONDS + 10)) pos=""
+    while [ $SECONDS -lt $end ]; do
+        pos=$(grep '^UK buttons' "$LOG" | tail -n1 | tr ' ' '\n' | grep -E "^${id//./\\.}@" | head -n1 | cut -d@ -f2 || true)
+        [ -n "$pos" ] && break
+        sleep 0.05
+    done
+    [ -n "$pos" ] || fail "no button '$id' on screen (state: $(last_state); $(grep '^UK buttons' "$LOG" | tail -n1))"
+    xdotool mousemove "${pos%,*}" "${pos#*,}"
+    sleep 0.08
+    xdotool click 1
+    sleep 0.12
+}
+
+# type_pin DIGITS: press the keypad keys.
+type_pin() {
+    local d
+    for d in $(echo "$1" | grep -o .); do tap "pin.$d"; done
+}
+
+screenshot() { import -display "$DISPLAY" -window root "$1" 2>/dev/null || true; }
