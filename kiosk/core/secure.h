@@ -12,7 +12,7 @@
 namespace uk {
 
 inline void secure_wipe(void* p, std::size_t n) {
-    ::explicit_bzero(p, n);
+    if (p != nullptr && n != 0) ::explicit_bzero(p, n);  // an empty std::vector gives data() == nullptr (UBSan)
 }
 
 template <std::size_t Capacity>

@@ -285,3 +285,30 @@ TEST_F(Pcsc, OpenScReadsAndSignsWithTheSimulatedCard) {
 
 }  // namespace
 }  // namespace uk::cardtest
+
+namespace uk::cardtest {
+namespace {
+
+TEST_F(Pcsc, PcscdGoneIsATransportErrorForItStaff) {
+    EventLog events;
+    CardMonitor monitor("", events.callback());
+    monitor.start();
+    auto card = insert("yamada-taro");
+    ASSERT_GE(events.wait_for(CardMonitor::Event::CardInserted, 5s), 0);
+    pcscd->stop();
+    EXPECT_GE(events.wait_for(CardMonitor::Event::CardRemoved, 5s), 0);
+    EXPECT_GE(events.wait_for(CardMonitor::Event::ServiceLost, 5s), 0);
+    pcsc::PcscTransport transport;
+    auto c = transport.connect();
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.fault(), CardFault::Transport);
+    EXPECT_NE(c.error().message.find("pcscd"), std::string::npos) << c.error().message;
+    int status = -1;
+    const std::string out = run_card_tool(data.path(), status);
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(out.find("\"error\""), std::string::npos) << out;
+    monitor.stop();  // returns although pcscd is gone (no context to cancel; the back-off loop checks stop)
+}
+
+}  // namespace
+}  // namespace uk::cardtest
