@@ -6,6 +6,14 @@
 #include <filesystem>
 #include <set>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+#include <mutex>
+
 #include <imgui.h>
 
 namespace uk::ui {
@@ -125,6 +133,31 @@ std::vector<Face> faces_for(const FontFiles& f, std::string_view lang, bool bold
     return order;
 }
 
+// Font files are mapped once, read-only, and shared by every size and rebuild: ImGui would otherwise read
+// and keep a private copy of the 19 MB Noto collection for every face it is used in.
+struct Mapped {
+    void* data = nullptr;
+    std::size_t size = 0;
+};
+Mapped map_file(const std::string& path) {
+    static std::mutex mu;
+    static std::map<std::string, Mapped> cache;
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(path); it != cache.end()) return it->second;
+    Mapped m;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) m = {p, static_cast<std::size_t>(st.st_size)};
+        }
+        ::close(fd);
+    }
+    if (m.data) cache.emplace(path, m);
+    return m;
+}
+
 ImFont* add_face_stack(ImFontAtlas& atlas, const std::vector<Face>& faces, float px, const ImWchar* ranges) {
     ImFont* font = nullptr;
     bool first = true;
@@ -135,7 +168,11 @@ ImFont* add_face_stack(ImFontAtlas& atlas, const std::vector<Face>& faces, float
         cfg.OversampleV = 1;
         cfg.PixelSnapH = true;
         cfg.MergeMode = !first;
-        ImFont* f = atlas.AddFontFromFileTTF(face.path.c_str(), px, &cfg, ranges);
+        cfg.FontDataOwnedByAtlas = false;  // the mapping outlives the atlas
+        Mapped m = map_file(face.path);
+        // ImGui takes a non-const pointer but never writes to font data it does not own.
+        ImFont* f =
+            m.data ? atlas.AddFontFromMemoryTTF(m.data, static_cast<int>(m.size), px, &cfg, ranges) : nullptr;
         if (first) {
             if (!f) return nullptr;
             font = f;
@@ -190,6 +227,7 @@ std::optional<FontSet> build_fonts(ImFontAtlas& atlas, const FontFiles& files, s
         atlas.Clear();
         return std::nullopt;
     }
+    atlas.ClearInputData();  // glyphs and pixels stay; the per-face parsing state goes
     set.atlas_width = atlas.TexWidth;
     set.atlas_height = atlas.TexHeight;
     for (ImFont* f : {set.small, set.body, set.title, set.huge, set.chrome})
