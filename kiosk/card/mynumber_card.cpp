@@ -21,6 +21,8 @@ std::string fid_name(const char* what, std::uint16_t fid) {
 }
 }  // namespace
 
+// [SECTION] Selection state
+
 MyNumberCard::MyNumberCard(CardTransport& transport, CardOptions options)
     : guard_(transport), channel_(guard_), options_(std::move(options)) {
     if (options_.log) channel_.set_log(options_.log);
@@ -85,6 +87,8 @@ CardResult<Done> MyNumberCard::ensure_ef(std::uint16_t fid) {
     return Done{};
 }
 
+// [SECTION] Reading files
+
 CardResult<Bytes> MyNumberCard::read_sized_file(std::uint16_t fid, std::size_t max_size, const char* what) {
     // First READ BINARY: 256 bytes, enough for any TLV header; the header says how much more to read.
     auto first = send(read_binary(0, kShortChunk, false));
@@ -136,6 +140,8 @@ CardResult<CardCertificate> MyNumberCard::read_auth_certificate() {
     if (!cert) return make_error(CardFault::Unreadable, cert.error());
     return std::move(cert).value();
 }
+
+// [SECTION] PINs and signature
 
 CardResult<int> MyNumberCard::tries_left(Ap ap, std::uint16_t pin_ef) {
     if (auto r = ensure_ap(ap); !r) return r.error();
@@ -221,6 +227,8 @@ CardResult<Bytes> MyNumberCard::sign_challenge(ByteView challenge) {
     }
     return std::move(r->data);
 }
+
+// [SECTION] Card-face photo
 
 CardResult<FacePhoto> MyNumberCard::read_face_photo() {
     if (auto r = ensure_ap(Ap::Kenkaku); !r) return r.error();

@@ -58,7 +58,8 @@ std::uint16_t free_port() {
     for (int attempt = 0; attempt < 200; ++attempt) {
         const auto port = static_cast<std::uint16_t>(41000 + rng() % 2000);
         bool ok = true;
-        for (std::uint16_t p : {port, static_cast<std::uint16_t>(port + 1)}) {  // vpcd opens two readers: P, P+1
+        for (std::uint16_t p :
+             {port, static_cast<std::uint16_t>(port + 1)}) {  // vpcd opens two readers: P, P+1
             const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
             sockaddr_in a{};
             a.sin_family = AF_INET;

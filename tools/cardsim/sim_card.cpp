@@ -49,6 +49,8 @@ bool digits_only(ByteView b) {
 
 }  // namespace
 
+// [SECTION] Card-face file
+
 Bytes build_card_face_file(const Identity& id) {
     Bytes inner;
     const std::string birth =
@@ -68,6 +70,8 @@ Bytes build_card_face_file(const Identity& id) {
     put_tlv(file, 0xFF20, inner);
     return file;
 }
+
+// [SECTION] File system and state
 
 SimulatedCard::SimulatedCard(Identity identity, Faults faults)
     : id_(std::move(identity)), faults_(std::move(faults)) {
@@ -154,6 +158,8 @@ Bytes SimulatedCard::respond(Bytes data, std::uint16_t sw) {
     return encode_response(data, sw);
 }
 
+// [SECTION] Dispatch and fault injection
+
 Bytes SimulatedCard::process(ByteView command) {
     const std::size_t index = apdus_++;
     if (faults_.delay.count() > 0) std::this_thread::sleep_for(faults_.delay);
@@ -202,6 +208,8 @@ Bytes SimulatedCard::handle(const CommandApdu& c) {
             return encode_response({}, kSwInsNotSupported);
     }
 }
+
+// [SECTION] Commands
 
 Bytes SimulatedCard::select(const CommandApdu& c) {
     if (c.cla != 0x00) return encode_response({}, kSwClaNotSupported);
