@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reception/qualification/web_assets.h"
+
 namespace uk::qualification {
 
 namespace fs = std::filesystem;
@@ -169,6 +171,17 @@ std::string ReceptionQualification::fill(CheckinRecord& rec) {
 }
 
 void ReceptionQualification::register_routes(httplib::Server& s, RouteAuth auth) {
+    // The viewer page: static, no data in it (the data come from the staff-authenticated routes below).
+    s.Get("/qualification/viewer", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(kViewerHtml, "text/html; charset=utf-8");
+    });
+    s.Get("/qualification/viewer.js", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(kViewerJs, "text/javascript; charset=utf-8");
+    });
+    s.Get("/qualification/viewer.css", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(kViewerCss, "text/css; charset=utf-8");
+    });
+
     s.Post("/api/v1/qualification/challenges", [this, auth](const httplib::Request& req,
                                                             httplib::Response& res) {
         auto kiosk = auth.kiosk(req, res);

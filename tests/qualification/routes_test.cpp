@@ -127,6 +127,14 @@ TEST_F(RoutesTest, PinCheckInThroughTheRoutesAndTheViewer) {
         if (e["action"].get<std::string>().rfind("view.", 0) == 0) ++views;
     EXPECT_EQ(views, 3);  // the refused, the granted and the refused checkup view
     EXPECT_EQ(c.Get("/api/v1/qualification/audit", {{"X-Test-Staff", "dr-ito:doctor"}})->status, 403);
+
+    // The viewer page is served as shipped in reception/qualification/web/.
+    auto page = c.Get("/qualification/viewer");
+    ASSERT_EQ(page->status, 200);
+    EXPECT_EQ(page->body, slurp(fs::path(UK_SOURCE_DIR) / "reception/qualification/web/viewer.html"));
+    auto js = c.Get("/qualification/viewer.js");
+    EXPECT_EQ(js->body, slurp(fs::path(UK_SOURCE_DIR) / "reception/qualification/web/viewer.js"));
+    EXPECT_NE(js->get_header_value("Content-Type").find("javascript"), std::string::npos);
 }
 
 TEST_F(RoutesTest, FaceStatementsAreCheckedAtTheDoor) {
