@@ -132,6 +132,17 @@ CardResult<CardCertificate> MyNumberCard::read_auth_certificate() {
     if (auto r = ensure_ap(Ap::Jpki); !r) return r.error();
     if (auto r = ensure_ef(jpki_ef::kAuthCert); !r) return r.error();
     auto der = read_sized_file(jpki_ef::kAuthCert, kMaxCertificateBytes, "user-authentication certificate");
+    if (!der && der.fault() == CardFault::Transport && options_.extended_length &&
+        !der.error().refused_by_policy) {
+        // Some readers fail an extended-length APDU at the transport level instead of answering 6700. The
+        // certificate is read first in every flow, so it decides the mode for the rest of the session (the
+        // photo is behind 照合番号B and could not be read again without a new VERIFY).
+        options_.extended_length = false;
+        sync_generation();
+        if (auto r = ensure_ap(Ap::Jpki); !r) return r.error();
+        if (auto r = ensure_ef(jpki_ef::kAuthCert); !r) return r.error();
+        der = read_sized_file(jpki_ef::kAuthCert, kMaxCertificateBytes, "user-authentication certificate");
+    }
     if (!der) return der.error();
     if (der->empty() || (*der)[0] != 0x30) {
         return make_error(CardFault::Unreadable, "user-authentication certificate: not a DER SEQUENCE");

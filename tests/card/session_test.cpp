@@ -74,6 +74,26 @@ TEST_F(Session, ShortReadsWhenTheCardRefusesExtendedLength) {
     EXPECT_GT(r->session.apdu_count(), 5u);
 }
 
+TEST_F(Session, ReaderThatFailsExtendedApdusFallsBackToShortReads) {
+    // A reader that cannot carry extended-length APDUs: the transport itself fails (no status word).
+    SimulatedCard card(data.identity("yamada-taro"));
+    InProcessTransport sim(card);
+    FunctionTransport reader([&](ByteView cmd) -> CardResult<Bytes> {
+        auto c = parse_command(cmd);
+        if (c && c->extended) return make_error(CardFault::Transport, "reader: extended APDU not supported");
+        return sim.transmit(cmd);
+    });
+    MyNumberCard s(reader);
+    auto cert = s.read_auth_certificate();
+    ASSERT_TRUE(cert.ok()) << cert.error().message;
+    EXPECT_EQ(cert->der, card.identity().auth_cert);
+    MatchCodeB code = code_of("60041220344821");
+    ASSERT_TRUE(s.verify_match_code_b(code).ok());
+    auto photo = s.read_face_photo();  // short reads from the start, no second VERIFY needed
+    ASSERT_TRUE(photo.ok()) << photo.error().message;
+    EXPECT_EQ(photo->jpeg2000, *card.identity().face_jp2);
+}
+
 TEST_F(Session, TriesLeftSpendsNoTry) {
     auto r = rig("yamada-taro");
     EXPECT_EQ(*r->session.auth_pin_tries_left(), 3);
