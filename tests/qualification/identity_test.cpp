@@ -2,6 +2,9 @@
 // the PIN path's challenge and card signature, the kiosk's signed face statement, the staff visual check.
 #include <openssl/rsa.h>
 
+#include <atomic>
+#include <thread>
+
 #include "kiosk/card/mynumber_card.h"
 #include "tests/qualification/fixture.h"
 #include "tools/cardsim/identity.h"
@@ -185,6 +188,25 @@ TEST_F(QualificationTest, UnknownChallengeIsRefused) {
     ConfirmationRequest r = pin_request("yamada-taro");
     r.challenge_id = "00000000-0000-4000-8000-000000000000";
     EXPECT_EQ(svc_->confirm(r).reason, Reason::ChallengeUnknown);
+}
+
+TEST_F(QualificationTest, AChallengeRacedFromManyThreadsConfirmsExactlyOnce) {
+    const ConfirmationRequest r = pin_request("yamada-taro");
+    std::atomic<int> valid{0}, replayed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            ConfirmationRequest mine = r;
+            mine.record_id += std::to_string(i);
+            const Reason reason = svc_->confirm(mine).reason;
+            if (reason == Reason::None) ++valid;
+            if (reason == Reason::ChallengeReplayed) ++replayed;
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(valid.load(), 1);
+    EXPECT_EQ(replayed.load(), 7);
 }
 
 TEST_F(QualificationTest, ChallengesSurviveARestartOfTheService) {
