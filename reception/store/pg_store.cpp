@@ -592,7 +592,8 @@ class PgStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_pg_store(const std::string& conninfo) {
-    constexpr int kPoolSize = 6;
+    constexpr int kPoolSize =
+        16;  // >= concurrent kiosks + the event hub; PostgreSQL group-commits their fsyncs
     std::vector<PGconn*> pool;
     auto close_all = [&] {
         for (PGconn* c : pool)
