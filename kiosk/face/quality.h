@@ -16,15 +16,17 @@ struct QualityOptions {
     double min_eye_distance = 0.07;    // eye distance / frame width below this: too far
     double max_face_width = 0.62;      // face box width / frame width above this: too close
     double max_centre_offset = 0.25;   // |face centre - frame centre| / frame size above this: off centre
-    double max_yaw = 0.30;             // |yaw_ratio| above this: turned away
+    double max_yaw = 0.45;             // |yaw_ratio| above this: turned away
     double min_pitch = 0.25, max_pitch = 0.85;
     double min_brightness = 55.0;  // mean grey level of the face box
     double max_brightness = 215.0;
-    double min_sharpness = 60.0;         // variance of the Laplacian of the face resized to 128 px wide
-    double min_ear = 0.16;               // eye aspect ratio below this: eyes closed
-    double max_eye_darkness = 0.45;      // eye region / cheek brightness below this: sunglasses
-    double mask_texture_ratio = 0.18;    // mouth-region texture / eye-region texture below this ...
-    double mask_colour_distance = 38.0;  // ... and mouth-region colour this far (Lab) from the cheeks: mask
+    double min_sharpness = 60.0;     // variance of the Laplacian of the face resized to 128 px wide
+    double min_ear = 0.16;           // eye aspect ratio below this: eyes closed
+    double max_eye_darkness = 0.22;  // eye region / cheek brightness below this: sunglasses
+    // Mask: the mouth region without the texture of a mouth and far in colour from the cheeks. OFF by default
+    // (0): without real masked faces to measure on, it flagged MJPEG-compressed frames; set e.g. 0.18 and 38.
+    double mask_texture_ratio = 0.0;
+    double mask_colour_distance = 38.0;
 };
 
 struct QualityReport {
