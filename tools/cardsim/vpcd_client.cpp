@@ -12,6 +12,8 @@
 #include <cstring>
 #include <thread>
 
+#include "kiosk/core/secure.h"
+
 namespace uk::cardsim {
 
 namespace {
@@ -142,7 +144,7 @@ Result<std::string> serve_vpcd(SimulatedCard& card, const VpcdOptions& options,
             continue;
         }
         card::Bytes answer = card.process(payload);
-        std::fill(payload.begin(), payload.end(), 0);
+        uk::secure_wipe(payload.data(), payload.size());  // it may have been a VERIFY
         if (card.removal_due() && card.apdu_count() > 0 && card.faults().remove_after == card.apdu_count()) {
             // The card leaves while the reader waits for this answer: close without answering.
             why = "removed by fault";
