@@ -9,8 +9,9 @@
 //       connects to vpcd (default 127.0.0.1:35963), which inserts the card; SIGTERM/SIGINT or exit removes
 //       it.
 //
-// DIR is --data, else $UK_CARDSIM_DATA, else ./cardsim-data; when it holds no test PKI yet, one is generated
-// there (tools/pki). Exit status: 0 after a normal removal, 1 on errors, 2 on bad arguments.
+// DIR is --data, else $UK_CARDSIM_DATA, else $XDG_DATA_HOME/uketsuke/cardsim, else
+// ~/.local/share/uketsuke/cardsim (./cardsim-data without HOME); when it holds no test PKI yet, one is
+// generated there (tools/pki). Exit status: 0 after a normal removal, 1 on errors, 2 on bad arguments.
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -104,8 +105,19 @@ int main(int argc, char** argv) {
     }
     if (list == !identity.empty()) return usage();
     if (data_dir.empty()) {
-        const char* env = std::getenv("UK_CARDSIM_DATA");
-        data_dir = env != nullptr && *env != '\0' ? env : "cardsim-data";
+        auto env = [](const char* name) -> std::string {
+            const char* v = std::getenv(name);
+            return v != nullptr ? v : "";
+        };
+        if (!env("UK_CARDSIM_DATA").empty()) {
+            data_dir = env("UK_CARDSIM_DATA");
+        } else if (!env("XDG_DATA_HOME").empty()) {
+            data_dir = env("XDG_DATA_HOME") + "/uketsuke/cardsim";
+        } else if (!env("HOME").empty()) {
+            data_dir = env("HOME") + "/.local/share/uketsuke/cardsim";
+        } else {
+            data_dir = "cardsim-data";
+        }
     }
     if (auto g = uk::pki::ensure_generated(data_dir); !g) {
         std::fprintf(stderr, "uketsuke-cardsim: %s\n", g.error().c_str());
