@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -308,6 +309,34 @@ TEST_F(Pcsc, PcscdGoneIsATransportErrorForItStaff) {
     EXPECT_EQ(status, 1);
     EXPECT_NE(out.find("\"error\""), std::string::npos) << out;
     monitor.stop();  // returns although pcscd is gone (no context to cancel; the back-off loop checks stop)
+}
+
+}  // namespace
+}  // namespace uk::cardtest
+
+namespace uk::cardtest {
+namespace {
+
+TEST(CardsimCli, ListPrintsEveryIdentityWithPinAndState) {
+    DataDir data;
+    const auto out = data.path() / "list.json";
+    ASSERT_EQ(run_tool({UK_CARDSIM_EXE, "--list", "--data", data.path().string()}, out), 0);
+    std::ifstream f(out);
+    auto j = nlohmann::json::parse(f, nullptr, false);
+    ASSERT_TRUE(j.is_array());
+    ASSERT_EQ(j.size(), 6u);
+    std::map<std::string, nlohmann::json> by_name;
+    for (const auto& e : j)
+        by_name[e.at("name").get<std::string>()] = e;
+    EXPECT_EQ(by_name.at("yamada-taro").at("pin"), "1234");
+    EXPECT_EQ(by_name.at("yamada-taro").at("photo"), true);
+    EXPECT_EQ(by_name.at("suzuki-hanako").at("state").at("auth_pin_tries_left"), 1);
+    EXPECT_EQ(by_name.at("tanaka-ichiro").at("state").at("auth_pin_blocked"), true);
+    EXPECT_EQ(by_name.at("sato-jiro").at("state").at("certificate"), "expired");
+    EXPECT_EQ(by_name.at("ito-yoko").at("state").at("certificate"), "revoked");
+    EXPECT_EQ(run_tool({UK_CARDSIM_EXE, "--identity", "nobody", "--data", data.path().string()}, out), 1);
+    EXPECT_EQ(run_tool({UK_CARDSIM_EXE, "--port", "not-a-number", "--identity", "yamada-taro"}, out), 2);
+    EXPECT_EQ(run_tool({UK_CARDSIM_EXE}, out), 2);
 }
 
 }  // namespace
