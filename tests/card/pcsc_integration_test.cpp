@@ -59,11 +59,15 @@ TEST_F(Pcsc, ListsTheVirtualReader) {
 }
 
 TEST_F(Pcsc, InsertedCardGivesCertificateAndPhoto) {
-    EventLog events;
+    EventLog events, elsewhere;
     CardMonitor monitor("Uketsuke", events.callback());
+    CardMonitor other_reader("SONY*",
+                             elsewhere.callback());  // a configured pattern that matches nothing here
     monitor.start();
+    other_reader.start();
     auto card = insert("yamada-taro");
     EXPECT_GE(events.wait_for(CardMonitor::Event::CardInserted, 5s), 0);
+    EXPECT_EQ(elsewhere.size(), 0u);
     pcsc::PcscTransport transport("Uketsuke Test VPCD");
     MyNumberCard session(transport);
     auto cert = session.read_auth_certificate();
