@@ -3,9 +3,12 @@
 // (tools/cardsim, in-process transport, real APDUs through kiosk/card). A PIN check-in ends with the
 // qualification result on the queue the monitor reads, the consented medication for the doctor (refused for
 // the clerk, both audited), and the レセコン XML file in the folder.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -43,10 +46,20 @@ std::string capture(const std::string& cmd) {
     return out;
 }
 
+// A port nobody listens on (the socket is closed again before the service binds it).
 int free_port() {
-    httplib::Server probe;
-    const int p = probe.bind_to_any_port("127.0.0.1");
-    return p;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        ::close(fd);
+        return 0;
+    }
+    ::close(fd);
+    return ntohs(a.sin_port);
 }
 
 class ReceptionProcess {
