@@ -16,9 +16,9 @@ for deb in "${debs[@]}"; do
     name=$(dpkg-deb -f "$deb" Package)
     echo "== $name: $(dpkg-deb -f "$deb" Depends | cut -c1-160)"
     # lintian must report no errors (warnings are printed for the record).
-    lintian --fail-on error --no-tag-display-limit "$deb" | tee "$work/lintian-$name.txt" || {
+    lintian --fail-on error --tag-display-limit 0 "$deb" | tee "$work/lintian-$name.txt" || {
         echo "lintian errors in $name"; exit 1; }
-    dpkg-deb -c "$deb" | grep -q "usr/bin/" || { echo "$name ships no program"; exit 1; }
+    dpkg-deb -c "$deb" | grep "usr/bin/" >/dev/null || { echo "$name ships no program"; exit 1; }
 done
 
 # Install into a scratch root: a fresh dpkg database, unpacked (maintainer scripts need the real system).
@@ -30,8 +30,11 @@ for deb in "${debs[@]}"; do
 done
 dpkg --root="$root" -l | grep -E "^iU +uketsuke-(kiosk|reception)" | wc -l | grep -qx 2 || {
     dpkg --root="$root" -l; echo "packages not unpacked"; exit 1; }
-for f in usr/bin/uketsuke-reception lib/systemd/system/uketsuke-kiosk.service \
-         lib/systemd/system/uketsuke-reception.service etc/uketsuke/kiosk.toml; do
+for f in usr/bin/uketsuke-kiosk usr/bin/uketsuke-reception lib/systemd/system/uketsuke-kiosk.service \
+         lib/systemd/system/uketsuke-reception.service; do
     [ -e "$root/$f" ] || { echo "missing in scratch root: /$f"; exit 1; }
 done
+# A conffile stays NAME.dpkg-new until the package is configured.
+[ -e "$root/etc/uketsuke/kiosk.toml.dpkg-new" ] || { echo "missing in scratch root: /etc/uketsuke/kiosk.toml"; exit 1; }
+grep -q "etc/uketsuke/kiosk.toml" "$root/var/lib/dpkg/info/uketsuke-kiosk.conffiles" || { echo "kiosk.toml is no conffile"; exit 1; }
 echo "scratch root holds: $(cd "$root" && find usr/bin -type f | tr '\n' ' ')"
