@@ -23,6 +23,12 @@ class FaceFinder {
     virtual ~FaceFinder() = default;
     // All faces, largest first. An empty vector means no face.
     virtual std::vector<FaceDetection> detect(const cv::Mat& bgr) = 0;
+    // Time the last detect() spent finding boxes and placing landmarks (for the benchmark).
+    struct Timings {
+        double detect_ms = 0.0;
+        double landmarks_ms = 0.0;
+    };
+    virtual Timings last_timings() const { return {}; }
 };
 
 struct DlibFinderOptions {

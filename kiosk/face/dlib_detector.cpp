@@ -19,6 +19,7 @@
 #endif
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -33,7 +34,10 @@ class DlibFinder final : public FaceFinder {
     DlibFinder(DlibFinderOptions options, dlib::shape_predictor sp)
         : options_(std::move(options)), detector_(dlib::get_frontal_face_detector()), sp_(std::move(sp)) {}
 
+    Timings last_timings() const override { return timings_; }
+
     std::vector<FaceDetection> detect(const cv::Mat& bgr) override {
+        timings_ = {};
         if (bgr.empty()) return {};
         cv::Mat grey;
         if (bgr.channels() == 3) {
@@ -80,7 +84,10 @@ class DlibFinder final : public FaceFinder {
         if (!small.isContinuous()) small = small.clone();
         dlib::cv_image<unsigned char> dsmall(small);
         std::vector<dlib::rect_detection> dets;
+        const auto t0 = std::chrono::steady_clock::now();
         detector_(dsmall, dets, options_.min_score);
+        const auto t1 = std::chrono::steady_clock::now();
+        timings_.detect_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
 
         // Landmarks on the full-resolution image (enlarged for small ones, where the predictor does better).
         const cv::Mat& lm_img = scale > 1.0 ? small : grey;
@@ -108,10 +115,13 @@ class DlibFinder final : public FaceFinder {
             fd.detector_score = d.detection_confidence;
             out.push_back(fd);
         }
+        timings_.landmarks_ms +=
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
         return out;
     }
 
     DlibFinderOptions options_;
+    Timings timings_;
     dlib::frontal_face_detector detector_;
     dlib::shape_predictor sp_;
 };
