@@ -20,6 +20,8 @@ class ApplicationGuard final : public CardTransport {
     explicit ApplicationGuard(CardTransport& inner) : inner_(inner) {}
     CardResult<Bytes> transmit(ByteView command) override;
     std::uint64_t card_generation() const override { return inner_.card_generation(); }
+    void begin_exclusive() override { inner_.begin_exclusive(); }
+    void end_exclusive() override { inner_.end_exclusive(); }
 
     std::size_t refused_count() const { return refused_; }
     const std::string& last_refusal() const { return last_refusal_; }

@@ -128,6 +128,7 @@ CardResult<Bytes> MyNumberCard::read_sized_file(std::uint16_t fid, std::size_t m
 }
 
 CardResult<CardCertificate> MyNumberCard::read_auth_certificate() {
+    const Exclusive exclusive(guard_);
     sync_generation();
     if (auto r = ensure_ap(Ap::Jpki); !r) return r.error();
     if (auto r = ensure_ef(jpki_ef::kAuthCert); !r) return r.error();
@@ -166,10 +167,12 @@ CardResult<int> MyNumberCard::tries_left(Ap ap, std::uint16_t pin_ef) {
 }
 
 CardResult<int> MyNumberCard::auth_pin_tries_left() {
+    const Exclusive exclusive(guard_);
     return tries_left(Ap::Jpki, jpki_ef::kAuthPin);
 }
 
 CardResult<int> MyNumberCard::match_code_b_tries_left() {
+    const Exclusive exclusive(guard_);
     return tries_left(Ap::Kenkaku, kenkaku_ef::kMatchCodeB);
 }
 
@@ -186,6 +189,7 @@ CardResult<Done> MyNumberCard::verify(Ap ap, std::uint16_t pin_ef, ByteView secr
 }
 
 CardResult<Done> MyNumberCard::verify_auth_pin(Pin& pin) {
+    const Exclusive exclusive(guard_);
     if (pin.size() != Pin::capacity()) {
         pin.clear();
         return make_error(CardFault::WrongPin, "the PIN must have 4 digits; nothing was sent to the card", 0,
@@ -202,6 +206,7 @@ CardResult<Done> MyNumberCard::verify_auth_pin(Pin& pin) {
 }
 
 CardResult<Done> MyNumberCard::verify_match_code_b(MatchCodeB& code) {
+    const Exclusive exclusive(guard_);
     if (code.size() != MatchCodeB::capacity()) {
         code.clear();
         return make_error(CardFault::WrongPin, "照合番号B must have 14 digits; nothing was sent to the card",
@@ -216,6 +221,7 @@ CardResult<Done> MyNumberCard::verify_match_code_b(MatchCodeB& code) {
 }
 
 CardResult<Bytes> MyNumberCard::sign_challenge(ByteView challenge) {
+    const Exclusive exclusive(guard_);
     sync_generation();
     if (challenge.empty()) return make_error(CardFault::Unreadable, "empty challenge");
     if (ap_ != Ap::Jpki || !auth_verified_) {
@@ -242,6 +248,7 @@ CardResult<Bytes> MyNumberCard::sign_challenge(ByteView challenge) {
 // [SECTION] Card-face photo
 
 CardResult<FacePhoto> MyNumberCard::read_face_photo() {
+    const Exclusive exclusive(guard_);
     if (auto r = ensure_ap(Ap::Kenkaku); !r) return r.error();
     if (auto r = ensure_ef(kenkaku_ef::kEntries); !r) return r.error();
     auto file = read_sized_file(kenkaku_ef::kEntries, kMaxEntriesBytes, "card-face data");

@@ -63,6 +63,13 @@ class MyNumberCard {
 
   private:
     enum class Ap { None, Jpki, Kenkaku };
+    struct Exclusive {  // one PC/SC transaction per public operation
+        CardTransport& t;
+        explicit Exclusive(CardTransport& transport) : t(transport) { t.begin_exclusive(); }
+        ~Exclusive() { t.end_exclusive(); }
+        Exclusive(const Exclusive&) = delete;
+        Exclusive& operator=(const Exclusive&) = delete;
+    };
     void sync_generation();
     void forget();
     CardResult<Done> ensure_ap(Ap ap);

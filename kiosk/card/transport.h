@@ -24,6 +24,11 @@ class CardTransport {
     virtual CardResult<Bytes> transmit(ByteView command) = 0;
     // Changes whenever the card was reset, re-inserted or reconnected: callers forget what they had selected.
     virtual std::uint64_t card_generation() const { return 0; }
+    // Exclusive use of the card for a multi-APDU operation (PC/SC: SCardBeginTransaction), so that another
+    // application sharing the reader cannot interleave its commands and change the selection. Failing to get
+    // it is not an error: the APDUs then report what is wrong. Default: nothing to do.
+    virtual void begin_exclusive() {}
+    virtual void end_exclusive() {}
 };
 
 // A transport that forwards to another and keeps a copy of every command, with VERIFY data zeroed (the copy
@@ -34,6 +39,8 @@ class RecordingTransport final : public CardTransport {
     explicit RecordingTransport(CardTransport& inner) : inner_(inner) {}
     CardResult<Bytes> transmit(ByteView command) override;
     std::uint64_t card_generation() const override { return inner_.card_generation(); }
+    void begin_exclusive() override { inner_.begin_exclusive(); }
+    void end_exclusive() override { inner_.end_exclusive(); }
     const std::vector<Bytes>& commands() const { return commands_; }
     void clear() { commands_.clear(); }
 

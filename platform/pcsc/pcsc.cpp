@@ -89,6 +89,7 @@ void PcscTransport::release_context() {
 void PcscTransport::disconnect() {
     if (connected_) SCardDisconnect(static_cast<SCARDHANDLE>(card_), SCARD_LEAVE_CARD);
     connected_ = false;
+    in_transaction_ = false;
     protocol_ = -1;
 }
 
@@ -176,6 +177,16 @@ card::CardResult<std::string> PcscTransport::connect() {
         return make_error(CardFault::Removed, "no card in " + candidates.front());
     }
     return make_error(CardFault::Transport, "cannot connect to the card: " + rv_text(last));
+}
+
+void PcscTransport::begin_exclusive() {
+    if (!connected_ && !connect()) return;
+    if (SCardBeginTransaction(static_cast<SCARDHANDLE>(card_)) == SCARD_S_SUCCESS) in_transaction_ = true;
+}
+
+void PcscTransport::end_exclusive() {
+    if (in_transaction_ && connected_) SCardEndTransaction(static_cast<SCARDHANDLE>(card_), SCARD_LEAVE_CARD);
+    in_transaction_ = false;
 }
 
 card::CardResult<card::Bytes> PcscTransport::transmit(card::ByteView command) {

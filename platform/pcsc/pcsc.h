@@ -45,6 +45,8 @@ class PcscTransport final : public card::CardTransport {
     void disconnect();
     card::CardResult<card::Bytes> transmit(card::ByteView command) override;
     std::uint64_t card_generation() const override { return generation_; }
+    void begin_exclusive() override;  // SCardBeginTransaction (connects first if needed)
+    void end_exclusive() override;    // SCardEndTransaction, leaving the card as it is
 
     const std::string& reader() const { return reader_; }
     const card::Bytes& atr() const { return atr_; }
@@ -60,6 +62,7 @@ class PcscTransport final : public card::CardTransport {
     bool have_context_ = false;
     std::intptr_t card_ = 0;
     bool connected_ = false;
+    bool in_transaction_ = false;
     unsigned long active_protocol_ = 0;
     int protocol_ = -1;
     std::string reader_;
