@@ -142,6 +142,13 @@ std::optional<Candidate> best_in_mask(const cv::Mat& mask, double frame_area) {
         auto q = reduce_to_quad(poly);
         if (!q) continue;
         const auto ordered = order(*q);
+        // The whole card must be in view: a quadrilateral on the frame's edge is the frame or something cut
+        // off.
+        bool on_edge = false;
+        for (const auto& p : ordered) {
+            on_edge = on_edge || p.x < 2 || p.y < 2 || p.x > mask.cols - 3 || p.y > mask.rows - 3;
+        }
+        if (on_edge) continue;
         const double qa = quad_area(ordered);
         if (qa <= 0) continue;
         const double fill = area / qa;

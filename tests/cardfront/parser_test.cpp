@@ -200,8 +200,10 @@ TEST(MatchCodeB, PlausibilityAgainstToday) {
 }
 
 TEST(MatchCodeB, ExpiryMustBeTheBirthday) {
-    EXPECT_NE(code_of("昭和55年 2月 1日生", "2030年 2月17日まで有効", "2285").find("birthday"), std::string::npos);
-    EXPECT_NE(code_of("昭和55年 2月17日生", "2030年 3月17日まで有効", "2285").find("birthday"), std::string::npos);
+    EXPECT_NE(code_of("昭和55年 2月 1日生", "2030年 2月17日まで有効", "2285").find("birthday"),
+              std::string::npos);
+    EXPECT_NE(code_of("昭和55年 2月17日生", "2030年 3月17日まで有効", "2285").find("birthday"),
+              std::string::npos);
     EXPECT_EQ(code_of("平成4年 2月29日生", "2030年 2月28日まで有効", "0229"), "04022920300229");
     EXPECT_EQ(code_of("平成4年 2月29日生", "2030年 3月 1日まで有効", "0229"), "04022920300229");
     EXPECT_EQ(code_of("平成4年 2月29日生", "2032年 2月29日まで有効", "0229"), "04022920320229");

@@ -256,11 +256,15 @@ Scene make_scene(const cv::Mat& front, Condition c, std::uint64_t seed, const Sc
         case Condition::Perspective:
             break;
         case Condition::Blur:
-            if (r.below(2)) {
-                const double sigma = r.uniform(0.8, 1.8);
-                cv::GaussianBlur(s.frame, s.frame, cv::Size(0, 0), sigma);
+            // Readable: the defocus or shake of a hand-held card a person can still read the code through.
+            // With allow_unreadable, stronger blur that smears the 2.8 mm security code (marked unreadable).
+            if (o.allow_unreadable && r.below(2)) {
+                s.readable = false;
+                motion_blur(s.frame, r.uniform(12, 18), r.uniform(0, 180));
+            } else if (r.below(2)) {
+                cv::GaussianBlur(s.frame, s.frame, cv::Size(0, 0), r.uniform(0.6, 1.4));
             } else {
-                motion_blur(s.frame, r.uniform(5, 11), r.uniform(0, 180));
+                motion_blur(s.frame, r.uniform(3, 7), r.uniform(0, 180));
             }
             break;
         case Condition::Glare: {
@@ -283,7 +287,7 @@ Scene make_scene(const cv::Mat& front, Condition c, std::uint64_t seed, const Sc
                     gx = r.uniform(0, L::kCardWidthMm);
                     gy = r.uniform(0, L::kCardHeightMm);
                 }
-                s.readable = !covers_a_field([&](double x, double y) { return glare_at(x, y) > 60; });
+                s.readable = !covers_a_field([&](double x, double y) { return glare_at(x, y) > 10; });
                 if (s.readable != aim_at_field || o.allow_unreadable) break;
             }
             cv::Mat layer(o.frame, CV_32F, cv::Scalar(0));
