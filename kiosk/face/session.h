@@ -79,6 +79,7 @@ class FaceSession {
     FaceSession& operator=(const FaceSession&) = delete;
 
     // Starts the worker. `card_photo` are the chip photo's encoded bytes; they are wiped once decoded.
+    // `source` must outlive the session (or at least its worker: wait_done() or destroy the session first).
     void start(FrameSource& source, std::vector<std::uint8_t> card_photo);
     void cancel();
     bool wait_done(std::chrono::milliseconds timeout) const;

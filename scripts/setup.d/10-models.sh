@@ -4,10 +4,10 @@
 #   @vladmandic/face-api@1.7.15            -> models/dlib_resnet_v1_tfjs/  (dlib ResNet, TensorFlow.js uint8 tensors)
 #   faceplugin-face-recognition-js@0.0.1   -> models/faceplugin/          (fr_feature.onnx embedder, fr_liveness.onnx)
 # Skips everything when the files are present and valid; fails loudly (exit 1) on any checksum mismatch.
-# UK_MODELS_DIR overrides the destination.
+# UK_MODELS_DIR overrides the destination, UK_MODELS_SUMS the checksum file (tests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-sums="$root/scripts/setup.d/models.sha256"
+sums=${UK_MODELS_SUMS:-$root/scripts/setup.d/models.sha256}
 dest=${UK_MODELS_DIR:-$root/models}
 
 file_sums() { grep -v '^#' "$sums" | grep -v ' npm/' | grep -v '^$'; }
