@@ -1,6 +1,7 @@
 #include "kiosk/face/session.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace uk::face {
@@ -131,7 +132,10 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
     std::mt19937_64 rng(options_.seed ? options_.seed : std::random_device{}());
     std::optional<ChallengeTracker> challenge;
     std::vector<double> distances, live_scores;
-    int ok_run = 0;
+    std::vector<double> pre_distances;
+    int ok_run = 0, lost_frames = 0, restarts = 0;
+    cv::Point2f last_centre;
+    bool has_last_centre = false;
     std::uint64_t seq = 0;
     const auto t0 = clock::now();
     auto last_frame = t0;
@@ -178,6 +182,39 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
         s.guidance = q.guidance;
         const bool good = q.guidance == Guidance::Ok;
 
+        // Continuity: from the start of the challenge to the verdict the same face must stay in view. A face
+        // lost for several frames, a second person, or a jump of the face between frames starts over with a
+        // new challenge, so a challenge done by one face cannot be credited to a photo shown afterwards.
+        if (s.phase == Phase::Challenge || s.phase == Phase::Verifying) {
+            const bool single = faces.size() == 1 || (!faces.empty() && q.guidance != Guidance::SeveralFaces);
+            bool broken = false;
+            if (!single) {
+                broken = ++lost_frames > options_.max_lost_frames;
+            } else {
+                lost_frames = 0;
+                const cv::Point2f c(faces.front().box.x + faces.front().box.width / 2,
+                                    faces.front().box.y + faces.front().box.height / 2);
+                if (has_last_centre) {
+                    const double jump = std::hypot(c.x - last_centre.x, c.y - last_centre.y);
+                    broken = jump > options_.max_jump * faces.front().box.width;
+                }
+                last_centre = c;
+                has_last_centre = true;
+            }
+            if (broken) {
+                ++restarts;
+                s.phase = Phase::Positioning;
+                s.prompt.reset();
+                s.progress = 0.0;
+                challenge.reset();
+                distances.clear();
+                pre_distances.clear();
+                live_scores.clear();
+                ok_run = 0;
+                lost_frames = 0;
+                has_last_centre = false;
+            }
+        }
         if (s.phase == Phase::Positioning) {
             ok_run = good ? ok_run + 1 : 0;
             if (ok_run >= options_.ok_frames_to_start) {
@@ -191,6 +228,12 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
             }
         }
         if (s.phase == Phase::Challenge) {
+            // The face that does the challenge must itself match the card: one good frame before the first
+            // step.
+            if (good && pre_distances.empty()) {
+                auto e = verifier_->embedder().embed(frame, faces.front());
+                if (e) pre_distances.push_back(verifier_->compare(ref, *e).distance);
+            }
             // One person only: a second face of similar size pauses the tracking (counts as no face).
             const bool single = !faces.empty() && q.guidance != Guidance::SeveralFaces;
             const ChallengeOutcome o = challenge->feed(single ? &faces.front() : nullptr, f->captured);
@@ -222,7 +265,12 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
                     s.verdict = Verdict::LivenessFailed;
                     s.detail = "passive liveness check: presentation attack suspected";
                 } else {
-                    s.verdict = s.distance <= s.threshold ? Verdict::Match : Verdict::NoMatch;
+                    const bool pre_ok = !options_.challenge_enabled ||
+                                        (!pre_distances.empty() && pre_distances.front() <= s.threshold);
+                    s.verdict = s.distance <= s.threshold && pre_ok ? Verdict::Match : Verdict::NoMatch;
+                    if (s.distance <= s.threshold && !pre_ok) {
+                        s.detail = "the face during the challenge did not match the card photo";
+                    }
                 }
                 break;
             }
@@ -231,6 +279,9 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
     }
     ref.clear();
     std::fill(distances.begin(), distances.end(), 0.0);
+    std::fill(pre_distances.begin(), pre_distances.end(), 0.0);
+    if (restarts > 0 && s.detail.empty())
+        s.detail = "challenge restarted " + std::to_string(restarts) + " times";
     if (!frame.empty()) frame.setTo(cv::Scalar::all(0));
     finish(s);
 }

@@ -258,6 +258,36 @@ TEST_F(Session, ACameraThatDisappearsMidCaptureEndsCameraLostCleanly) {
     EXPECT_TRUE(s.preview().empty());
 }
 
+TEST_F(Session, AFaceThatLeavesDuringTheChallengeStartsItOver) {
+    testing::TempDir dir;
+    auto photo = FaceVerifier::read_image(kFaces + "/obama/1.jpg");
+    ASSERT_TRUE(photo.ok());
+    auto finder = make_dlib_finder({});
+    auto faces = (*finder)->detect(*photo);
+    ASSERT_FALSE(faces.empty());
+    std::vector<cv::Mat> frames(20, testing::compose_frame(*photo, faces[0], 170));
+    frames.insert(frames.end(), 12, cv::Mat(480, 640, CV_8UC3, cv::Scalar(90, 100, 110)));  // the face leaves
+    CameraOptions o;
+    o.source = dir.file("leaves.avi");
+    ASSERT_TRUE(testing::write_clip(o.source, frames, 15));
+    o.loop = true;
+    CameraSource cam(o);
+    SessionOptions so;
+    so.overall_timeout = 5000ms;
+    so.challenge.timeout = 20s;  // only the restarts can end a challenge here
+    FaceSession s(verifier(), nullptr, so);
+    s.start(cam, file_bytes(kFaces + "/obama/2.jpg"));
+    bool challenged = false, restarted = false;
+    while (!s.wait_done(10ms)) {
+        const Phase p = s.state().phase;
+        challenged |= p == Phase::Challenge;
+        restarted |= challenged && p == Phase::Positioning;
+    }
+    EXPECT_TRUE(challenged);
+    EXPECT_TRUE(restarted);
+    EXPECT_EQ(s.state().verdict, Verdict::TimedOut);
+}
+
 TEST_F(Session, CancelStopsTheWorkerPromptly) {
     testing::TempDir dir;
     CameraOptions o;
