@@ -164,8 +164,6 @@ std::string ReceptionQualification::fill(CheckinRecord& rec) {
     }
     if (const auto& staff = rec.verification.staff) q.staff_id = staff->staff_id;
     Confirmation c = svc_->confirm(q);
-    if (q.certificate_der.empty() && c.reason == Reason::CertificateMalformed)
-        c.result.reason = reason_line(Reason::PersonUnknown);  // not in the authority's directory at all
     rec.qualification = c.result;
     return std::string(c.kiosk_message());
 }

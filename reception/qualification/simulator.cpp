@@ -275,7 +275,9 @@ Confirmation SimulatedQualificationService::confirm(const ConfirmationRequest& r
 
     const CertCheck cert = trust_->check(r.certificate_der, now, cfg_.certificate_grace);
     c.certificate = cert.status;
-    if (!cert.confirms_qualification()) {
+    if (r.certificate_der.empty()) {
+        finish(Reason::CertificateUnknown);
+    } else if (!cert.confirms_qualification()) {
         finish(cert.reason);
     } else if (Reason id = verify_identity(r, cert, now); id != Reason::None) {
         finish(id);

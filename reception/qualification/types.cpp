@@ -18,6 +18,10 @@ constexpr std::array kReasons = {
     ReasonRow{Reason::None, "none", "資格確認できました", "Qualification confirmed"},
     ReasonRow{Reason::CertificateMalformed, "certificate_malformed", "カードの電子証明書が読み取れません",
               "The card's certificate cannot be read"},
+    ReasonRow{
+        Reason::CertificateUnknown, "certificate_unknown",
+        "この電子証明書は認証局の記録にありません（カードを読み直すか保険証等で確認してください）",
+        "The issuing authority does not know this certificate (read the card again or check another proof)"},
     ReasonRow{Reason::CertificateUntrusted, "certificate_untrusted",
               "電子証明書の発行元を確認できません（公的個人認証の証明書ではありません）",
               "The certificate was not issued by the JPKI authority"},

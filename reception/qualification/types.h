@@ -17,8 +17,9 @@ namespace uk::qualification {
 // [SECTION] Reasons (words staff understand)
 
 enum class Reason {
-    None,                    // valid
-    CertificateMalformed,    // the certificate does not parse
+    None,                  // valid
+    CertificateMalformed,  // the certificate does not parse
+    CertificateUnknown,  // no certificate given, or not one the issuing authority knows (by issuer + serial)
     CertificateUntrusted,    // not issued by the JPKI user-authentication CA
     CertificateNotYetValid,  // notBefore in the future
     CertificateExpired,      // expired more than the grace period ago

@@ -92,8 +92,8 @@ TEST_F(QualificationTest, TruncatedOrGarbageCertificateIsMalformed) {
     EXPECT_EQ(svc_->confirm(r).reason, Reason::CertificateMalformed);
     r.certificate_der = "not a certificate";
     EXPECT_EQ(svc_->confirm(r).reason, Reason::CertificateMalformed);
-    r.certificate_der.clear();
-    EXPECT_EQ(svc_->confirm(r).reason, Reason::CertificateMalformed);
+    r.certificate_der.clear();  // none at all
+    EXPECT_EQ(svc_->confirm(r).reason, Reason::CertificateUnknown);
 }
 
 TEST_F(QualificationTest, CertificateNotYetValidIsRefused) {
