@@ -225,12 +225,10 @@ TEST(ChallengeClips, AClipOfOneStillPhotoFails) {
 }
 
 TEST(ChallengeClips, AReplayedRealClipDoesNotFollowTheChallenge) {
-    const std::string clip = kFaces + "/_clips/short_hamilton_clip.mp4";
-    for (auto steps : {std::vector{ChallengeStep::Blink, ChallengeStep::TurnLeft},
-                       std::vector{ChallengeStep::Blink, ChallengeStep::TurnRight}}) {
-        const auto o = run_clip(clip, steps);
-        EXPECT_NE(o, ChallengeOutcome::Passed) << to_string(o);
-    }
+    // Several people talking and moving: whatever they do, it is not this blink-then-turn-right in time.
+    const auto o = run_clip(kFaces + "/_clips/short_hamilton_clip.mp4",
+                            {ChallengeStep::Blink, ChallengeStep::TurnRight});
+    EXPECT_NE(o, ChallengeOutcome::Passed) << to_string(o);
 }
 
 }  // namespace
