@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "reception/qualification/reception_hook.h"
 #include "reception/server/auth.h"
 #include "reception/server/config.h"
 #include "reception/server/service.h"
@@ -118,6 +119,16 @@ int serve(const Args& a) {
     }
     SystemClock clock;
     ReceptionService service(*cfg, **store, clock, tls);
+    // Issue 8: the qualification simulator, when its folder was set up (uketsuke-qualification seed).
+    auto qual = qualification::ReceptionQualification::open(cfg->data_dir, clock);
+    if (qual) {
+        auto* q = qual->get();
+        service.set_extension(
+            {[q](CheckinRecord& rec) { return q->fill(rec); },
+             [q](httplib::Server& s, ServiceExtension::KioskAuth k, ServiceExtension::StaffAuth st) {
+                 q->register_routes(s, {std::move(k), std::move(st)});
+             }});
+    }
     auto port = service.bind();
     if (!port) {
         std::cerr << "uketsuke-reception: " << port.error() << "\n";
@@ -130,7 +141,12 @@ int serve(const Args& a) {
               << "  store:       " << (*store)->backend() << "\n"
               << "  certificate: " << tls.cert_path << (tls.created ? " (made just now, self-signed)" : "")
               << "\n"
-              << "  fingerprint: " << (fp ? *fp : fp.error()) << "\n";
+              << "  fingerprint: " << (fp ? *fp : fp.error()) << "\n"
+              << "  qualification: "
+              << (qual ? "simulator in " +
+                             qualification::ReceptionQualification::folder(cfg->data_dir).string()
+                       : "off (" + qual.error() + "); check-ins stay pending")
+              << "\n";
     auto users = (*store)->count_users();
     if (users && *users == 0)
         std::cout << "  no staff user yet: add an administrator with\n"

@@ -355,6 +355,8 @@ struct ReceptionService::Impl {
     LoginGuard logins;
     std::thread thread;
     std::atomic<bool> stopping{false};
+    ServiceExtension extension;
+    std::mutex fill_mu;
     std::once_flag dummy_once;
     std::string dummy_hash;  // verified against when the user name is unknown, so timing does not tell
 
@@ -531,14 +533,21 @@ struct ReceptionService::Impl {
             if (rec->qualification.status != QualificationStatus::Pending)
                 return reply_error(res, 400,
                                    "qualification.status: must be \"pending\"; the reception fills it");
+            json answer{{"record_id", rec->record_id}};
+            if (extension.fill_record) {
+                std::lock_guard lock(fill_mu);
+                answer["qualification"] = extension.fill_record(*rec);
+            }
             std::string canonical = to_json_string(*rec);
             auto out = store.insert_checkin(*rec, canonical, *kiosk, clock.wall_now());
             if (!out) return reply_error(res, 503, out.error());
             switch (*out) {
                 case InsertOutcome::Created:
-                    return reply(res, 201, {{"record_id", rec->record_id}, {"result", "created"}});
+                    answer["result"] = "created";
+                    return reply(res, 201, answer);
                 case InsertOutcome::Duplicate:
-                    return reply(res, 200, {{"record_id", rec->record_id}, {"result", "duplicate"}});
+                    answer["result"] = "duplicate";
+                    return reply(res, 200, answer);
                 case InsertOutcome::Conflict:
                     return reply_error(
                         res, 409,
@@ -824,6 +833,23 @@ struct ReceptionService::Impl {
 
 ReceptionService::ReceptionService(ServiceConfig cfg, Store& store, const Clock& clock, TlsFiles tls)
     : impl_(std::make_unique<Impl>(std::move(cfg), store, clock, std::move(tls))) {}
+
+void ReceptionService::set_extension(ServiceExtension ext) {
+    Impl& im = *impl_;
+    im.extension = std::move(ext);
+    if (!im.extension.add_routes) return;
+    ServiceExtension::KioskAuth kiosk = [&im](const httplib::Request& req, httplib::Response& res) {
+        return im.kiosk_auth(req, res);
+    };
+    ServiceExtension::StaffAuth staff =
+        [&im](const httplib::Request& req, httplib::Response& res,
+              bool state_changing) -> std::optional<std::pair<std::string, std::string>> {
+        auto s = im.staff_auth(req, res, state_changing);
+        if (!s) return std::nullopt;
+        return std::make_pair(s->user, std::string(to_string(s->role)));
+    };
+    im.extension.add_routes(*im.server, kiosk, staff);
+}
 
 ReceptionService::~ReceptionService() {
     stop();

@@ -21,7 +21,7 @@ const TEXT = {
     'alert.card_error': 'カードを読めません', 'alert.camera_lost': 'カメラが使えません',
     'alert.reader_lost': 'カードリーダーが使えません', 'alert.other': 'お知らせ',
     reader: 'リーダー', camera: 'カメラ', outbox: '未送信', lastSeen: '最終通信', stale: '通信が途絶えています',
-    minutes: '分', seconds: '秒前', kiosk: '端末', loginFailed: 'ログインできません', counts: '待ち {w} / 全 {n}',
+    minutes: '分', seconds: '秒前', noKiosks: '端末からの通信はまだありません', kiosk: '端末', loginFailed: 'ログインできません', counts: '待ち {w} / 全 {n}',
   },
   en: {
     title: 'Reception monitor', disconnected: 'Offline', connected: 'Live', logout: 'Log out', login: 'Log in',
@@ -40,7 +40,7 @@ const TEXT = {
     'alert.card_error': 'Card cannot be read', 'alert.camera_lost': 'Camera unavailable',
     'alert.reader_lost': 'Card reader unavailable', 'alert.other': 'Notice',
     reader: 'Reader', camera: 'Camera', outbox: 'Unsent', lastSeen: 'Last seen', stale: 'No contact',
-    minutes: 'min', seconds: 's ago', kiosk: 'Kiosk', loginFailed: 'Log-in failed', counts: 'waiting {w} / total {n}',
+    minutes: 'min', seconds: 's ago', noKiosks: 'No kiosk has reported yet', kiosk: 'Kiosk', loginFailed: 'Log-in failed', counts: 'waiting {w} / total {n}',
   },
 };
 
@@ -230,6 +230,7 @@ function render() {
   }));
 
   const now = Date.now() + state.skew;
+  $('no-kiosks').hidden = state.kiosks.size > 0;
   $('kiosks').replaceChildren(...[...state.kiosks.values()].map((k) => {
     const age = Math.max(0, Math.round((now - Date.parse(k.received_at)) / 1000));
     const stale = age > 90;
