@@ -133,7 +133,9 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
     std::optional<ChallengeTracker> challenge;
     std::vector<double> distances, live_scores;
     std::vector<double> pre_distances;
-    int ok_run = 0, lost_frames = 0, restarts = 0;
+    int ok_run = 0, restarts = 0;
+    clock::time_point lost_since{};
+    bool lost = false;
     cv::Point2f last_centre;
     bool has_last_centre = false;
     std::uint64_t seq = 0;
@@ -189,9 +191,13 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
             const bool single = faces.size() == 1 || (!faces.empty() && q.guidance != Guidance::SeveralFaces);
             bool broken = false;
             if (!single) {
-                broken = ++lost_frames > options_.max_lost_frames;
+                if (!lost) {
+                    lost = true;
+                    lost_since = f->captured;
+                }
+                broken = f->captured - lost_since > options_.max_lost;
             } else {
-                lost_frames = 0;
+                lost = false;
                 const cv::Point2f c(faces.front().box.x + faces.front().box.width / 2,
                                     faces.front().box.y + faces.front().box.height / 2);
                 if (has_last_centre) {
@@ -211,7 +217,7 @@ void FaceSession::run(FrameSource& source, std::vector<std::uint8_t> card_photo)
                 pre_distances.clear();
                 live_scores.clear();
                 ok_run = 0;
-                lost_frames = 0;
+                lost = false;
                 has_last_centre = false;
             }
         }

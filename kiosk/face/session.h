@@ -49,7 +49,8 @@ struct SessionOptions {
     bool challenge_enabled = true;
     int ok_frames_to_start = 2;  // consecutive good frames before the challenge starts
     int match_frames = 3;        // good frames embedded for the decision (median distance)
-    int max_lost_frames = 5;     // challenge/verifying: frames without exactly one face before starting over
+    // Challenge/verifying: time without exactly one face in view before starting over.
+    std::chrono::milliseconds max_lost{400};
     double max_jump = 0.6;  // ... or a jump of the face centre by this fraction of its width between frames
     std::chrono::milliseconds overall_timeout{40000};
     std::chrono::milliseconds no_frame_timeout{3000};  // no frame at all for this long: camera lost

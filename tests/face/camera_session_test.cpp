@@ -266,14 +266,14 @@ TEST_F(Session, AFaceThatLeavesDuringTheChallengeStartsItOver) {
     auto faces = (*finder)->detect(*photo);
     ASSERT_FALSE(faces.empty());
     std::vector<cv::Mat> frames(20, testing::compose_frame(*photo, faces[0], 170));
-    frames.insert(frames.end(), 12, cv::Mat(480, 640, CV_8UC3, cv::Scalar(90, 100, 110)));  // the face leaves
+    frames.insert(frames.end(), 30, cv::Mat(480, 640, CV_8UC3, cv::Scalar(90, 100, 110)));  // gone for 2 s
     CameraOptions o;
     o.source = dir.file("leaves.avi");
     ASSERT_TRUE(testing::write_clip(o.source, frames, 15));
     o.loop = true;
     CameraSource cam(o);
     SessionOptions so;
-    so.overall_timeout = 5000ms;
+    so.overall_timeout = 7000ms;
     so.challenge.timeout = 20s;  // only the restarts can end a challenge here
     FaceSession s(verifier(), nullptr, so);
     s.start(cam, file_bytes(kFaces + "/obama/2.jpg"));
