@@ -437,3 +437,54 @@ TEST_F(ApiTest, VisualCheckIsAnsweredByStaffAndTheKioskLearnsWho) {
 
 }  // namespace
 }  // namespace uk::reception
+
+namespace uk::reception {
+namespace {
+
+// [SECTION] Extension hook (how issue 8's qualification plugs in)
+
+TEST(ApiExtension, FillRunsBeforeStoringAndExtraRoutesUseTheServiceCredentials) {
+    std::atomic<int> fills{0};
+    Reception r(nullptr, nullptr, 0, [&](ReceptionService& s) {
+        s.set_extension(
+            {[&](CheckinRecord& rec) {
+                 ++fills;
+                 rec.qualification = {QualificationStatus::Invalid, "資格喪失", "2026-11-25T01:32:00.000Z"};
+                 return std::string("see_staff");
+             },
+             [](httplib::Server& srv, ServiceExtension::KioskAuth kiosk, ServiceExtension::StaffAuth staff) {
+                 srv.Get("/api/v1/test/kiosk", [kiosk](const httplib::Request& req, httplib::Response& res) {
+                     if (auto k = kiosk(req, res)) res.set_content(*k, "text/plain");
+                 });
+                 srv.Post("/api/v1/test/staff", [staff](const httplib::Request& req, httplib::Response& res) {
+                     if (auto who = staff(req, res, true))
+                         res.set_content(who->first + "/" + who->second, "text/plain");
+                 });
+             }});
+    });
+    std::string token = r.add_kiosk("kiosk-1");
+    r.add_user("dr-ito", Role::Doctor, kPassword);
+    auto cli = r.client();
+    CheckinRecord rec = sample_record();
+    httplib::Headers bearer{{"Authorization", "Bearer " + token}};
+    auto a = cli->Post("/api/v1/checkins", bearer, to_json_string(rec), "application/json");
+    ASSERT_EQ(a->status, 201) << a->body;
+    EXPECT_EQ(json::parse(a->body)["qualification"], "see_staff");
+    auto stored = parse_checkin_record((*r.store->get_entry(rec.record_id))->record_json);
+    EXPECT_EQ(stored->qualification.status, QualificationStatus::Invalid);
+    EXPECT_EQ(stored->qualification.reason, "資格喪失");
+    auto b = cli->Post("/api/v1/checkins", bearer, to_json_string(rec), "application/json");
+    EXPECT_EQ(b->status, 200) << "the resend fills the same result, so it compares equal";
+    EXPECT_EQ(fills.load(), 2);
+
+    EXPECT_EQ(cli->Get("/api/v1/test/kiosk")->status, 401);
+    EXPECT_EQ(cli->Get("/api/v1/test/kiosk", bearer)->body, "kiosk-1");
+    StaffClient doctor(r, "dr-ito", kPassword);
+    EXPECT_EQ(doctor.post("/api/v1/test/staff", false)->status, 403) << "CSRF checked for the extension too";
+    auto ok = doctor.post("/api/v1/test/staff");
+    ASSERT_EQ(ok->status, 200);
+    EXPECT_EQ(ok->body, "dr-ito/doctor");
+}
+
+}  // namespace
+}  // namespace uk::reception

@@ -118,7 +118,9 @@ struct Reception {
 
     // `store` null = a fresh SQLite store in the temp dir.
     explicit Reception(std::unique_ptr<reception::Store> s = nullptr,
-                       std::function<void(reception::ServiceConfig&)> tweak = nullptr, int fixed_port = 0) {
+                       std::function<void(reception::ServiceConfig&)> tweak = nullptr, int fixed_port = 0,
+                       std::function<void(reception::ReceptionService&)> before_start = nullptr)
+        : before_start_(std::move(before_start)) {
         reception::init_crypto();
         if (!s) {
             auto opened = reception::open_sqlite_store(dir.file("reception.db"));
@@ -142,6 +144,7 @@ struct Reception {
 
     void start() {
         service = std::make_unique<reception::ReceptionService>(cfg, *store, system_clock(), tls);
+        if (before_start_) before_start_(*service);
         auto p = service->start();
         if (!p) throw std::runtime_error(p.error());
         port = *p;
@@ -171,6 +174,8 @@ struct Reception {
         c.token = token;
         return c;
     }
+    std::function<void(reception::ReceptionService&)> before_start_;
+
     std::unique_ptr<httplib::SSLClient> client() const {
         auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
         c->set_ca_cert_path(tls.cert_path.c_str());
