@@ -266,6 +266,9 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
   setInterval(render, 15000);
+  // Belt and braces: a full reload every minute while connected, so an event that was never announced (e.g. a
+  // PostgreSQL instance dying between a commit and its NOTIFY) shows up anyway.
+  setInterval(() => { if (state.user && state.source && state.source.readyState === EventSource.OPEN) reload().catch(() => {}); }, 60000);
   applyLanguage();
   api('GET', '/api/v1/session').then(startMonitor).catch(showLogin);
 });
