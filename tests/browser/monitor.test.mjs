@@ -177,6 +177,15 @@ try {
   await page.waitForSelector('#conn.on', { timeout: 5000 });
   check(true, 'page reconnected by itself after the service restarted');
 
+  // Tablet (portrait iPad-sized viewport): everything fits the width, the action buttons are reachable.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (shotDir) await page.screenshot({ path: path.join(shotDir, 'monitor-tablet.png'), fullPage: true });
+  check(overflow <= 0, 'no horizontal scrolling on a 768 px wide tablet', `${overflow} px too wide`);
+  const box = await page.locator(`tr[data-record-id="${rec2.record_id}"] button[data-action=call]`).boundingBox();
+  check(box && box.x + box.width <= 768 && box.height >= 40, 'action buttons are on screen and finger-sized');
+  await page.setViewportSize({ width: 1280, height: 720 });
+
   // English switch keeps working data.
   await page.click('#lang');
   check(await page.textContent('h1') === 'Reception monitor', 'switches to English');
