@@ -89,7 +89,7 @@ TEST(CameraSource_, ASlowConsumerGetsTheNewestFrameNotABacklog) {
     std::this_thread::sleep_for(500ms);  // ~15 frames arrive meanwhile
     auto next = cam.wait_newer(first->seq, 1000ms);
     ASSERT_TRUE(next);
-    EXPECT_GE(next->seq, first->seq + 8);
+    EXPECT_GE(next->seq, first->seq + 4);  // not first + 1: frames that came meanwhile were skipped
 }
 
 TEST(CameraSource_, AMissingDeviceEndsGoneWithAReason) {
