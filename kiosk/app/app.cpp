@@ -23,6 +23,7 @@
 
 #include "kiosk/app/card_worker.h"
 #include "kiosk/app/event_inbox.h"
+#include "kiosk/app/face_worker.h"
 #include "kiosk/app/outbox_file.h"
 #include "kiosk/app/sim_reader.h"
 #include "kiosk/checkin/flow.h"
@@ -33,6 +34,7 @@
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
 #include "tools/cardsim/identity.h"
+#include "tools/cardsim/photo.h"
 #include "tools/cardsim/sim_card.h"
 #include "tools/pki/pki.h"
 
@@ -147,6 +149,7 @@ class Kiosk {
 
   private:
     bool start_devices();
+    void start_face();
     void dispatch(const checkin::Event& e);
     void apply(const checkin::Effect& e);
     void handle_ui(const ui::UiOutput& out);
@@ -167,6 +170,7 @@ class Kiosk {
     std::unique_ptr<SimReader> sim_reader_;
     std::unique_ptr<CardWorker> card_;
     std::unique_ptr<OutboxFile> outbox_;
+    std::unique_ptr<FaceWorker> face_;
     std::optional<std::string> sim_match_code_;  // demo stand-in for the card-front camera (issue 10)
 
     std::unique_ptr<sdl::Video> video_;
@@ -181,6 +185,7 @@ class Kiosk {
     bool sound_on_ = true;
 
     std::string last_state_line_, last_buttons_line_;
+    std::string face_line_;  // guidance / prompt shown on the face screen
 };
 
 bool Kiosk::start_devices() {
@@ -202,6 +207,14 @@ bool Kiosk::start_devices() {
         return false;
     }
     if (opt_.reset_card) cardsim::reset_counters(*id);
+    if (!opt_.card_photo.empty()) {
+        auto jp2 = cardsim::card_photo_from_image(opt_.card_photo);
+        if (!jp2) {
+            log_line("demo card photo " + opt_.card_photo.string() + ": " + jp2.error());
+            return false;
+        }
+        id->face_jp2 = std::move(*jp2);
+    }
     for (const auto& spec : pki::default_identities())
         if (spec.name == opt_.identity) sim_match_code_ = pki::match_code_b(spec);
     sim_card_ = std::make_unique<cardsim::SimulatedCard>(std::move(*id));
@@ -217,11 +230,47 @@ bool Kiosk::start_devices() {
     card_ = std::make_unique<CardWorker>(*sim_reader_, inbox_, clock_, std::move(co));
     outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
                                            [](const std::string& s) { log_line(s); });
-    // The face path needs the face session (issue 5) and the card-front reader (issue 10); until they are
-    // wired here the kiosk reports no camera, so the flow offers PIN and staff check only.
-    inbox_.post(ev::CameraStatus{false});
-    log_line("face path not available in this build: no face session wired (PIN and staff check offered)");
+    start_face();
     return true;
+}
+
+// The face path: a camera (a device, or a recorded clip for the demo and tests) and the face models.
+void Kiosk::start_face() {
+    std::string cam = !opt_.camera.empty() ? opt_.camera : cfg_.camera.device;
+    if (!cfg_.camera.enabled) cam = "none";
+    if (cam == "auto") cam = std::filesystem::exists("/dev/video0") ? "0" : "none";
+    std::filesystem::path models = opt_.models_dir;
+    if (models.empty() && !cfg_.face.models_dir.empty()) models = cfg_.face.models_dir;
+    if (models.empty()) {
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        for (auto p : {std::filesystem::path("models"), exe.parent_path() / "../../../../models",
+                       std::filesystem::path("/usr/share/uketsuke/models")})
+            if (std::filesystem::exists(p / "faceplugin")) {
+                models = p;
+                break;
+            }
+    }
+    if (cam == "none" || models.empty()) {
+        inbox_.post(ev::CameraStatus{false});
+        log_line(std::string("face path off: ") +
+                 (cam == "none" ? "no camera (--camera DEVICE|CLIP)"
+                                : "no face models (scripts/setup.d/10-models.sh)") +
+                 "; PIN and staff check offered");
+        return;
+    }
+    inbox_.post(ev::CameraStatus{false});  // until the models are loaded
+    FaceWorkerOptions fo;
+    fo.config.models_dir = models.string();
+    fo.config.landmark_model = cfg_.face.landmark_model;
+    if (cfg_.face.model != "default") fo.config.embedder = cfg_.face.model;
+    fo.config.threshold = cfg_.face.threshold;
+    fo.camera = cam;
+    fo.challenge = opt_.face_challenge;
+    fo.log = [](const std::string& s) { log_line(s); };
+    if (!opt_.face_challenge)
+        log_line("WARNING: face challenge off (recorded clips only; never on a patient kiosk)");
+    face_ = std::make_unique<FaceWorker>(std::move(fo), inbox_);
 }
 
 void Kiosk::dispatch(const checkin::Event& e) {
@@ -261,12 +310,17 @@ void Kiosk::apply(const checkin::Effect& effect) {
                         t.match_code.push(c);
                 card_->submit(std::move(t));
             } else if constexpr (std::is_same_v<T, fx::StartFaceCapture>) {
-                // No face session in this build: the camera is reported unavailable at start, so the flow
-                // does not get here; if it does (a stale state), say so rather than wait.
-                inbox_.post(ev::CameraLost{}, epoch_);
+                auto photo = card_->take_photo();
+                if (!photo) {
+                    inbox_.post(ev::FaceNotMatched{}, epoch_);  // no chip photo to compare with
+                } else if (!face_ || !face_->start(std::move(photo->jpeg2000), epoch_)) {
+                    inbox_.post(ev::CameraLost{}, epoch_);
+                }
             } else if constexpr (std::is_same_v<T, fx::StopCamera>) {
+                if (face_) face_->stop();
             } else if constexpr (std::is_same_v<T, fx::WipeSecrets>) {
                 pin_.clear();
+                if (face_) face_->stop();
                 ++epoch_;
                 if (card_) card_->wipe();
             } else if constexpr (std::is_same_v<T, fx::RequestVisualCheck>) {
@@ -356,7 +410,8 @@ void Kiosk::report_state() {
         " pin_tries=" + opt_int(tries) + " ticket=" + std::to_string(s.session.ticket) +
         " offline=" + (s.session.queued_offline ? "1" : "0") +
         " consent=" + std::to_string(s.session.consent_index) +
-        " picker=" + (screens_.language_picker_open() ? "1" : "0") + " larger=" + (larger_text_ ? "1" : "0");
+        " picker=" + (screens_.language_picker_open() ? "1" : "0") + " larger=" + (larger_text_ ? "1" : "0") +
+        " face=" + (face_line_.empty() ? "-" : face_line_);
     if (line != last_state_line_) {
         out_line(line);
         last_state_line_ = line;
@@ -475,6 +530,12 @@ int Kiosk::run() {
         vm.demo = opt_.demo;
         vm.demo_card_present = sim_reader_ && sim_reader_->present();
         vm.time_s = now_s;
+        if (face_ && flow_.state().phase == Phase::FaceCapture)
+            face_->poll(vm.face, [&](const cv::Mat& m) {
+                return video_->update_preview(m.data, m.cols, m.rows, static_cast<int>(m.step));
+            });
+        face_line_ = vm.face.challenge_key.empty() ? vm.face.guidance_key : vm.face.challenge_key;
+        if (face_line_.rfind("face.", 0) == 0) face_line_ = face_line_.substr(5);
         video_->begin_frame();
         ui::UiOutput out = screens_.draw(vm, fonts_);
         video_->end_frame();
@@ -502,6 +563,7 @@ int Kiosk::run() {
     }
     dispatch(ev::Cancel{});
     pin_.clear();
+    face_.reset();
     if (!opt_.bench_json.empty()) {
         nlohmann::json j;
         j["width"] = video_->width();

@@ -31,6 +31,11 @@ struct AppOptions {
     std::string language;              // start language (default from config)
     std::optional<int> idle_seconds;   // override the interaction / waiting-for-card time-outs (tests)
     bool reset_card = true;            // demo: put the simulated card's retry counters back at start
+    std::string camera;                // "auto" (default: config), "none", a device, or a recorded clip
+    std::filesystem::path card_photo;  // demo: the simulated card's chip photo (any image; made JPEG 2000)
+    std::filesystem::path
+        models_dir;              // face models (scripts/setup.d/10-models.sh); default: config, ./models
+    bool face_challenge = true;  // off only for recorded clips in tests (a recording cannot blink on cue)
 };
 
 // Runs the kiosk until the admin gesture, SIGTERM/SIGINT, or `frames`. Returns the process exit code.

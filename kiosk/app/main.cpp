@@ -25,6 +25,10 @@ void usage() {
         "  --frames N             stop after N frames (benchmarks)\n"
         "  --bench-json FILE      write frame-time statistics at exit\n"
         "  --keep-card-counters   demo: do not reset the simulated card's retry counters at start\n"
+        "  --camera SRC           auto (default), none, a device (0, /dev/video0) or a recorded clip\n"
+        "  --card-photo FILE      demo: the simulated card's chip photo (any image)\n"
+        "  --models DIR           face models (default: ./models, fetched by scripts/setup.d/10-models.sh)\n"
+        "  --face-challenge-off   recorded clips only: no blink/turn prompts (never on a patient kiosk)\n"
         "Exit: touch the four corners in order (top-left, top-right, bottom-right, bottom-left) within 8 s,\n"
         "or send SIGTERM.");
 }
@@ -70,6 +74,14 @@ int main(int argc, char** argv) {
             o.bench_json = next();
         else if (a == "--keep-card-counters")
             o.reset_card = false;
+        else if (a == "--camera")
+            o.camera = next();
+        else if (a == "--card-photo")
+            o.card_photo = next();
+        else if (a == "--models")
+            o.models_dir = next();
+        else if (a == "--face-challenge-off")
+            o.face_challenge = false;
         else if (a == "--help" || a == "-h") {
             usage();
             return 0;

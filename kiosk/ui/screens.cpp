@@ -1205,6 +1205,12 @@ std::vector<std::string> keys_used_by_screens() {
                                   "help.body",
                                   "notice.pin_wrong",
                                   "notice.cert_expired_no_sharing"};
+    for (const char* g :
+         {"ok", "no_face", "several_faces", "too_far", "too_close", "off_centre", "turned_away", "too_dark",
+          "too_bright", "blurred", "eyes_closed", "face_covered", "camera_unavailable"})
+        k.push_back(std::string("face.guidance.") + g);
+    for (const char* c : {"blink", "turn_left", "turn_right"})
+        k.push_back(std::string("face.challenge.") + c);
     for (ConsentItem i : kAllConsentItems) {
         k.push_back(consent_key(i, "title"));
         k.push_back(consent_key(i, "body"));

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The face path as far as this build implements it: with no face session wired the kiosk reports no camera;
+# No camera on the kiosk (none plugged in, no clip given): the kiosk says why the face path is off;
 # choosing the face check says the camera is unavailable and offers the PIN, which then works.
 source "$(dirname "$0")/lib.sh"
 start_kiosk
-grep -q 'face path not available' "$LOG" || fail "the kiosk did not say why the face path is off"
+grep -q 'face path off: no camera' "$LOG" || fail "the kiosk did not say why the face path is off"
 tap start
 tap demo.card
 wait_state 'phase=choose_method'

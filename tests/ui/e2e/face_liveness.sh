@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A photo held to the camera does not pass: the same clip of a still photo as face_path_clip.sh, with the
+# blink/turn challenge on as on a patient kiosk. The face check fails (liveness, or the time-out), the screen
+# says so, and the patient continues with the PIN.
+source "$(dirname "$0")/lib.sh"
+SHARED=${UK_SHARED_DIR:?}
+MODELS=${UK_MODELS_DIR:?}
+[ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
+# A 30 s camera clip (MJPEG, 15 fps) of one still photo, cropped like a webcam frame.
+/usr/bin/convert "$SHARED/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north -extent 640x480 \
+    "$WORK/frame.png" 2>/dev/null
+ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
+    fail "ffmpeg could not make the clip"
+start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS"
+wait_line 'face path ready' 60
+tap start
+tap demo.card
+wait_state 'phase=choose_method'
+tap method.face
+wait_state 'phase=face_capture' 20
+wait_state 'phase=error' 60
+last_state | grep -qE 'error=(liveness_failed|face_timeout)' || fail "a still photo was not refused: $(last_state)"
+tap error.use_pin
+wait_state 'phase=pin_entry'
+echo "PASS face_liveness"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The face path with a recorded camera: the simulated card's chip photo is one photo of a person, the camera
+# is a clip made from another photo of the same person. The card front's 照合番号B comes from the simulator
+# (demo seam for the card-front camera), the chip photo is unlocked with it, the face session matches the
+# live face against it and the check-in completes. A recording cannot blink or turn on cue, so this run
+# has the challenge off (--face-challenge-off, refused on patient kiosks); face_liveness.sh runs the same
+# clip with the challenge on and must NOT pass.
+source "$(dirname "$0")/lib.sh"
+SHARED=${UK_SHARED_DIR:?}
+MODELS=${UK_MODELS_DIR:?}
+[ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
+[ -f "$MODELS/faceplugin/fr_feature.onnx" ] || fail "face models missing in $MODELS (run scripts/setup.d/10-models.sh)"
+# A 30 s camera clip (MJPEG, 15 fps) of one still photo, cropped like a webcam frame.
+/usr/bin/convert "$SHARED/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north -extent 640x480 \
+    "$WORK/frame.png" 2>/dev/null
+ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
+    fail "ffmpeg could not make the clip"
+start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS" \
+    --face-challenge-off
+wait_line 'face path ready' 60
+tap start
+tap demo.card
+wait_state 'phase=choose_method'
+tap method.face
+wait_state 'phase=face_capture' 20
+screenshot "$WORK/face.png"
+wait_state 'phase=consent' 40
+grep -q 'face verdict match' "$LOG" || fail "no face match reported"
+tap consent.agree_all
+wait_state 'phase=confirm'
+tap confirm.ok
+wait_state 'phase=done' 20
+grep -q '^UK submit .* method=face ' "$LOG" || fail "record not submitted with the face method"
+echo "PASS face_path_clip"
