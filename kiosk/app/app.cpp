@@ -31,6 +31,7 @@
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/strings.h"
+#include "platform/pcsc/pcsc.h"
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
 #include "tools/cardsim/identity.h"
@@ -168,6 +169,8 @@ class Kiosk {
 
     std::unique_ptr<cardsim::SimulatedCard> sim_card_;
     std::unique_ptr<SimReader> sim_reader_;
+    std::unique_ptr<pcsc::PcscTransport> pcsc_;
+    std::unique_ptr<pcsc::CardMonitor> monitor_;
     std::unique_ptr<CardWorker> card_;
     std::unique_ptr<OutboxFile> outbox_;
     std::unique_ptr<FaceWorker> face_;
@@ -189,12 +192,48 @@ class Kiosk {
 };
 
 bool Kiosk::start_devices() {
+    std::filesystem::path data = opt_.data_dir.empty() ? default_data_dir() : opt_.data_dir;
+    CardWorkerOptions co;
+    co.expired_cert_grace = cfg_.flow.expired_cert_grace;
+    co.log = [](const std::string& s) { log_line(s); };
+    co.challenge = [] {
+        card::Bytes c(32);
+        RAND_bytes(c.data(), static_cast<int>(c.size()));
+        return std::make_pair("kiosk:" + new_uuid(), c);
+    };
+    if (opt_.card == "pcsc") {
+        // A real reader through pcscd: the monitor thread reports insertions and removals.
+        pcsc_ = std::make_unique<pcsc::PcscTransport>(cfg_.card.reader);
+        card_ = std::make_unique<CardWorker>(*pcsc_, inbox_, clock_, std::move(co));
+        monitor_ = std::make_unique<pcsc::CardMonitor>(
+            cfg_.card.reader, [this](pcsc::CardMonitor::Event e, const std::string& reader) {
+                switch (e) {
+                    case pcsc::CardMonitor::Event::CardInserted:
+                        inbox_.post(ev::CardInserted{new_uuid(), clock_.wall_now()});
+                        break;
+                    case pcsc::CardMonitor::Event::CardRemoved:
+                        inbox_.post(ev::CardRemoved{});
+                        break;
+                    case pcsc::CardMonitor::Event::ReaderGone:
+                    case pcsc::CardMonitor::Event::ServiceLost:
+                        log_line(std::string("card reader ") +
+                                 (e == pcsc::CardMonitor::Event::ReaderGone ? "gone: "
+                                                                            : "service (pcscd) lost: ") +
+                                 reader);
+                        inbox_.post(ev::CardRemoved{});
+                        break;
+                }
+            });
+        monitor_->start();
+        outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
+                                               [](const std::string& s) { log_line(s); });
+        start_face();
+        return true;
+    }
     if (opt_.card != "sim") {
-        log_line("card transport \"" + opt_.card +
-                 "\" is not wired into this build yet (platform/pcsc); use --card sim");
+        log_line("unknown card transport \"" + opt_.card + "\" (sim or pcsc)");
         return false;
     }
-    std::filesystem::path data = opt_.data_dir.empty() ? default_data_dir() : opt_.data_dir;
     std::filesystem::path pki_dir = data / "demo-card";
     auto gen = pki::ensure_generated(pki_dir);
     if (!gen) {
@@ -219,14 +258,6 @@ bool Kiosk::start_devices() {
         if (spec.name == opt_.identity) sim_match_code_ = pki::match_code_b(spec);
     sim_card_ = std::make_unique<cardsim::SimulatedCard>(std::move(*id));
     sim_reader_ = std::make_unique<SimReader>(*sim_card_);
-    CardWorkerOptions co;
-    co.expired_cert_grace = cfg_.flow.expired_cert_grace;
-    co.log = [](const std::string& s) { log_line(s); };
-    co.challenge = [] {
-        card::Bytes c(32);
-        RAND_bytes(c.data(), static_cast<int>(c.size()));
-        return std::make_pair("kiosk:" + new_uuid(), c);
-    };
     card_ = std::make_unique<CardWorker>(*sim_reader_, inbox_, clock_, std::move(co));
     outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
                                            [](const std::string& s) { log_line(s); });
@@ -564,6 +595,7 @@ int Kiosk::run() {
     dispatch(ev::Cancel{});
     pin_.clear();
     face_.reset();
+    if (monitor_) monitor_->stop();
     if (!opt_.bench_json.empty()) {
         nlohmann::json j;
         j["width"] = video_->width();

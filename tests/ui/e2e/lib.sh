@@ -9,12 +9,18 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/uk-e2e.XXXXXX")
 LOG="$WORK/kiosk.log"
 XVFB_PID=""
 KIOSK_PID=""
+EXTRA_PIDS=()  # more processes a script started (stopped after the kiosk, last started first)
 W=1280
 H=800
 
 cleanup() {
     local rc=$?
     if [ -n "$KIOSK_PID" ] && kill -0 "$KIOSK_PID" 2>/dev/null; then kill -TERM "$KIOSK_PID" 2>/dev/null || true; wait "$KIOSK_PID" 2>/dev/null || true; fi
+    local i
+    for ((i = ${#EXTRA_PIDS[@]} - 1; i >= 0; i--)); do
+        local pid=${EXTRA_PIDS[$i]}
+        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    done
     if [ -n "$XVFB_PID" ] && kill -0 "$XVFB_PID" 2>/dev/null; then kill -TERM "$XVFB_PID" 2>/dev/null || true; wait "$XVFB_PID" 2>/dev/null || true; fi
     if [ $rc -ne 0 ]; then
         echo "---- kiosk log (last 40 lines) ----"
