@@ -699,6 +699,7 @@ struct ReceptionService::Impl {
                 return reply_error(res, 401, "wrong name or password");
             }
             logins.succeeded(*name);
+            (void)store.purge_sessions(now);  // expired sessions are not kept (least retention)
             std::string token = random_token(32);
             Session ses{sha256_hex(token), (*user)->name, (*user)->role, random_token(24),
                         now + std::int64_t{cfg.session_hours} * 3600 * 1000};

@@ -336,6 +336,15 @@ class PgStore final : public Store {
         });
     }
 
+    Result<std::int64_t> purge_sessions(std::int64_t now_ms) override {
+        return with([&](Conn& c) -> Result<std::int64_t> {
+            auto r = c.exec("purge sessions", "DELETE FROM sessions WHERE expires_ms <= $1",
+                            {std::to_string(now_ms)});
+            if (!r) return Error{r.error()};
+            return std::stoll("0" + std::string(PQcmdTuples(r->get())));
+        });
+    }
+
     Result<bool> put_heartbeat(const Heartbeat& h) override {
         return transaction([&](Conn& c) -> Result<bool> {
             auto r = c.exec(

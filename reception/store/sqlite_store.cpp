@@ -287,6 +287,15 @@ class SqliteStore final : public Store {
         return true;
     }
 
+    Result<std::int64_t> purge_sessions(std::int64_t now_ms) override {
+        std::lock_guard lock(mu_);
+        Stmt s(db_, "DELETE FROM sessions WHERE expires_ms <= ?");
+        if (!s.ok()) return fail("purge sessions");
+        s.bind(1, now_ms);
+        if (s.step() != SQLITE_DONE) return fail("purge sessions");
+        return static_cast<std::int64_t>(sqlite3_changes(db_));
+    }
+
     Result<bool> put_heartbeat(const Heartbeat& h) override {
         {
             std::lock_guard lock(mu_);

@@ -157,6 +157,8 @@ class Store {
     virtual Result<std::optional<Session>> get_session(const std::string& token_hash,
                                                        std::int64_t now_ms) = 0;
     virtual Result<bool> delete_session(const std::string& token_hash) = 0;
+    // Deletes sessions that expired at or before now_ms; returns how many.
+    virtual Result<std::int64_t> purge_sessions(std::int64_t now_ms) = 0;
 
     // Heartbeats: the latest per kiosk.
     virtual Result<bool> put_heartbeat(const Heartbeat& h) = 0;

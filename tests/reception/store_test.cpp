@@ -185,6 +185,10 @@ TEST_F(StoreTest, UsersAndSessionsRoundTripAndSessionsExpire) {
     EXPECT_FALSE(store_->get_session("h1", 1000)->has_value()) << "expired";
     ASSERT_TRUE(store_->delete_session("h1").ok());
     EXPECT_FALSE(store_->get_session("h1", 0)->has_value());
+    ASSERT_TRUE(store_->put_session({"old", "suzuki", Role::Pharmacist, "c", 500}).ok());
+    ASSERT_TRUE(store_->put_session({"new", "suzuki", Role::Pharmacist, "c", 5000}).ok());
+    EXPECT_EQ(*store_->purge_sessions(1000), 1) << "only the expired session goes";
+    EXPECT_TRUE(store_->get_session("new", 1000)->has_value());
 }
 
 // [SECTION] Kiosk health, visual checks, alerts
