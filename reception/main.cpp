@@ -145,7 +145,7 @@ int serve(const Args& a) {
               << "  qualification: "
               << (qual ? "simulator in " +
                              qualification::ReceptionQualification::folder(cfg->data_dir).string()
-                       : "off (" + qual.error() + "); check-ins stay pending")
+                       : "off: " + qual.error())
               << "\n";
     auto users = (*store)->count_users();
     if (users && *users == 0)
@@ -251,6 +251,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     ::signal(SIGPIPE, SIG_IGN);
+    ::umask(077);  // the database (and its WAL), keys and tokens are for this user only
     auto args = parse_args(argc, argv, {"--config", "--data", "--listen", "--role"});
     if (!args) return usage(args.error());
     const auto& p = args->positional;
