@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -252,6 +253,27 @@ CheckinRecord read_record(const json& j) {
     return rec;
 }
 
+// Index of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and > U+10FFFF
+// included), or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return i;
+        std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+        for (std::size_t k = 1; k < len; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return i;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
 json to_json(const CheckinRecord& r) {
@@ -308,6 +330,10 @@ Result<CheckinRecord> record_from_json(const json& j) {
 Result<CheckinRecord> parse_checkin_record(std::string_view text) {
     if (text.size() > kMaxRecordJsonBytes)
         return Error{"record: larger than " + std::to_string(kMaxRecordJsonBytes) + " bytes"};
+    // Every string of the record is shown to staff and written back out: reject bytes that are not UTF-8
+    // here, before they can make a later dump() throw.
+    if (auto bad = first_invalid_utf8(text); bad != std::string_view::npos)
+        return Error{"record: invalid UTF-8 at byte " + std::to_string(bad)};
     json j;
     try {
         j = json::parse(text);

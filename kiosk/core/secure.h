@@ -4,15 +4,20 @@
 #pragma once
 
 #include <string.h>  // explicit_bzero (glibc)
+
+// Declares VerificationMethod::Pin before the uk::Pin alias below: GCC's -Wshadow flags an enumerator
+// declared after a namespace-scope name it matches, whatever order a file includes the two headers in.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include "kiosk/core/types.h"
 
 namespace uk {
 
 inline void secure_wipe(void* p, std::size_t n) {
-    if (p != nullptr && n != 0) ::explicit_bzero(p, n);  // an empty std::vector gives data() == nullptr (UBSan)
+    if (p != nullptr && n != 0)
+        ::explicit_bzero(p, n);  // an empty std::vector gives data() == nullptr (UBSan)
 }
 
 template <std::size_t Capacity>

@@ -139,6 +139,25 @@ TEST(Record, MalformedJsonIsRejectedWithPosition) {
     EXPECT_NE(r.error().find("malformed JSON"), std::string::npos) << r.error();
 }
 
+TEST(Record, InvalidUtf8IsRejectedWithItsPosition) {
+    CheckinRecord r = sample_face_record();
+    std::string text = to_json_string(r);
+    auto at = text.find("kiosk-1");
+    ASSERT_NE(at, std::string::npos);
+    for (std::string bad :
+         {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe3\x81"}) {  // stray, overlong, surrogate, cut
+        std::string t = text;
+        t.insert(at, bad);
+        auto p = parse_checkin_record(t);
+        ASSERT_FALSE(p.ok());
+        EXPECT_EQ(p.error(), "record: invalid UTF-8 at byte " + std::to_string(at))
+            << ::testing::PrintToString(bad);
+    }
+    // Japanese text is fine.
+    r.qualification.reason = "資格喪失（保険者に確認してください）";
+    EXPECT_TRUE(parse_checkin_record(to_json_string(r)).ok());
+}
+
 TEST(Record, OversizedInputIsRejectedBeforeParsing) {
     std::string big(kMaxRecordJsonBytes + 1, ' ');
     auto r = parse_checkin_record(big);
