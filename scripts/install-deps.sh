@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Installs every Debian package the project needs (scripts/deps/*.list, one room per file, each line commented
-# there with why). Safe to run again: apt skips what is already installed.
+# there with why). Safe to run again: when everything is present, apt is not called at all.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-packages=$(cat "$here"/deps/*.list | sed 's/#.*//' | tr -s ' \n' ' ')
-# Skip apt entirely when everything is present (fast re-runs); otherwise update and install.
-missing=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $packages 2>/dev/null | awk '$2 != "ii" {print $1}' || true)
-installed_count=$(dpkg-query -W -f='${db:Status-Abbrev}\n' $packages 2>/dev/null | grep -c '^ii' || true)
-if [ -z "$missing" ] && [ "$installed_count" -ge "$(echo $packages | wc -w)" ]; then
-    echo "install-deps: all $(echo $packages | wc -w) packages present"
-    exit 0
+packages=$(cat "$here"/deps/*.list | sed 's/#.*//' | tr -s ' \n' '\n' | sort -u | tr '\n' ' ')
+count=$(echo $packages | wc -w)
+installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' $packages 2>/dev/null | grep -c '^ii' || true)
+if [ "$installed" -eq "$count" ]; then
+    echo "install-deps: all $count packages present"
+else
+    echo "install-deps: installing $count packages ($installed present)"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $packages
 fi
-echo "install-deps: installing $(echo $packages | wc -w) packages"
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $packages
+# Debian's nodejs ships without npm (another nodejs build may bundle it); the model set-up needs npm.
+if ! command -v npm >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm
+fi
