@@ -158,7 +158,7 @@ std::optional<Candidate> best_in_mask(const cv::Mat& mask, double frame_area) {
         if (fill < 0.75 || aspect < 1.15 || aspect > 2.3) continue;
         // Prefer a clean quadrilateral of the card's aspect; then the bigger one.
         const double score =
-            fill - 0.25 * std::abs(std::log(aspect / L::kCardAspect)) + 0.2 * area / frame_area;
+            fill - 0.25 * std::abs(std::log(aspect / L::kCardAspect)) + 0.05 * area / frame_area;
         if (!best || score > best->score) best = Candidate{refine(ordered, c), area, fill, score};
     }
     return best;

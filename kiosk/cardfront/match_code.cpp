@@ -251,6 +251,15 @@ Result<SecurityCode> parse_security_code(std::string_view text) {
 
 // [SECTION] Assembly
 
+bool expiry_is_birthday(const BirthDate& birth, year_month_day expiry) {
+    // The card is valid until a birthday (29 February: 28 February or 1 March in other years).
+    const auto& b = birth.gregorian;
+    if (expiry.month() == b.month() && expiry.day() == b.day()) return true;
+    const bool leap_day = b.month() == February && b.day() == day{29};
+    return leap_day && ((expiry.month() == February && expiry.day() == day{28}) ||
+                        (expiry.month() == March && expiry.day() == day{1}));
+}
+
 Result<MatchCodeB> make_match_code_b(const BirthDate& birth, year_month_day expiry, const SecurityCode& code,
                                      year_month_day today) {
     if (!birth.gregorian.ok() || !expiry.ok() || !today.ok()) return Error{"not a calendar date"};
@@ -261,14 +270,7 @@ Result<MatchCodeB> make_match_code_b(const BirthDate& birth, year_month_day expi
     if (sys_days{expiry} <= born) return Error{"expiry date: not after the birth date"};
     if (sys_days{expiry} < sys_days{today}) return Error{"expiry date: the card has expired"};
     if (expiry.year() > today.year() + years{10}) return Error{"expiry date: more than 10 years ahead"};
-    // The card is valid until a birthday (29 February: 28 February or 1 March in other years). A misread day
-    // or month in either line shows up here.
-    const bool leap_day =
-        birth.gregorian.month() == std::chrono::February && birth.gregorian.day() == day{29};
-    const bool birthday =
-        (expiry.month() == birth.gregorian.month() && expiry.day() == birth.gregorian.day()) ||
-        (leap_day && ((expiry.month() == February && expiry.day() == day{28}) ||
-                      (expiry.month() == March && expiry.day() == day{1})));
+    const bool birthday = expiry_is_birthday(birth, expiry);
     if (!birthday) return Error{"expiry date: not the birthday printed in the birth date"};
     if (code.size() != 4) return Error{"security code: not exactly four digits"};
     if (birth.era_date.year < 1 || birth.era_date.year > 99)

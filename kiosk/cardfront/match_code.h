@@ -45,6 +45,10 @@ Result<SecurityCode> parse_security_code(std::string_view text);
 Result<MatchCodeB> make_match_code_b(const BirthDate& birth, std::chrono::year_month_day expiry,
                                      const SecurityCode& code, std::chrono::year_month_day today);
 
+// The card is valid until a birthday: true when the expiry date is the birth date's month and day (29
+// February: 28 February or 1 March too). A misread day or month in either line shows up here.
+bool expiry_is_birthday(const BirthDate& birth, std::chrono::year_month_day expiry);
+
 // The three recognised lines of one frame. Wiped on destruction (they hold personal data).
 struct FrontText {
     std::string birth;

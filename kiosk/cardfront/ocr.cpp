@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <vector>
 
 #include "kiosk/cardfront/layout.h"
@@ -30,12 +31,11 @@ const L::RectMm& region(int kind) {
 // Characters the jpn lines can hold: digits, the era names, the date words, the words around them.
 constexpr const char* kJpnWhitelist = "0123456789明治大正昭和平成令元年月日生まで有効性別男女";
 constexpr const char* kDigits = "0123456789";
-constexpr double kSharpen = 0.8;  // unsharp-mask amount
-constexpr double kEm = 40.0;      // em size (px) the crops are scaled to
+constexpr double kEm = 40.0;  // em size (px) the crops are scaled to
 
 }  // namespace
 
-cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom) {
+cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom, double sharpen) {
     const auto& r = region(kind);
     const cv::Rect roi = cv::Rect(static_cast<int>(r.x * ppm), static_cast<int>(r.y * ppm),
                                   static_cast<int>(r.w * ppm), static_cast<int>(r.h * ppm)) &
@@ -95,7 +95,7 @@ cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom) {
     // Unsharp mask: gives back some edge to a slightly blurred frame.
     cv::Mat soft;
     cv::GaussianBlur(out, soft, cv::Size(0, 0), 2.0);
-    cv::addWeighted(out, 1.0 + kSharpen, soft, -kSharpen, 0, out);
+    cv::addWeighted(out, 1.0 + sharpen, soft, -sharpen, 0, out);
     cv::copyMakeBorder(out, out, 10, 10, 10, 10, cv::BORDER_CONSTANT, cv::Scalar(255));
     return out;
 }
@@ -137,11 +137,22 @@ Result<std::unique_ptr<FieldOcr>> FieldOcr::create(const OcrConfig& config) {
     return std::unique_ptr<FieldOcr>(new FieldOcr(std::move(impl), config));
 }
 
+// The ways a field is prepared: the first is tried first; the others when it gives nothing usable.
+struct Variant {
+    double zoom, sharpen;
+};
+constexpr Variant kVariants[] = {{1.0, 0.8}, {1.4, 0.8}, {1.2, 2.0}};
+
 FieldText FieldOcr::read_field(const cv::Mat& card, double ppm, int kind) {
-    const cv::Mat img = prepare_field(card, ppm, std::min(kind, 2), kind == 3 ? 1.4 : 1.0);
-    // kind 3: the security code read a second time at another scale (the two readings must agree).
-    auto& api = kind == 2 || kind == 3 ? impl_->eng : impl_->jpn;  // kind 4: the code read by jpn
-    api.SetVariable("tessedit_char_whitelist", kind >= 2 ? kDigits : kJpnWhitelist);
+    // kind 3: the security code at another scale; kind 4: the security code by the jpn model.
+    return read_variant(card, ppm, kind == 4 ? 2 : std::min(kind, 2), kind == 3 ? 1 : 0, kind == 4);
+}
+
+FieldText FieldOcr::read_variant(const cv::Mat& card, double ppm, int kind, int variant, bool jpn_digits) {
+    const Variant v = kVariants[variant];
+    const cv::Mat img = prepare_field(card, ppm, kind, v.zoom, v.sharpen);
+    auto& api = kind == 2 && !jpn_digits ? impl_->eng : impl_->jpn;
+    api.SetVariable("tessedit_char_whitelist", kind == 2 ? kDigits : kJpnWhitelist);
     api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
     FieldText out;
     if (api.Recognize(nullptr) != 0) return out;
@@ -167,33 +178,129 @@ FieldText FieldOcr::read_field(const cv::Mat& card, double ppm, int kind) {
 }
 
 bool FieldOcr::read(const cv::Mat& card, double ppm, FrontText& out, std::string& why) {
-    static constexpr const char* kNames[] = {"birth date", "expiry date", "security code"};
-    std::string* dest[] = {&out.birth, &out.expiry, &out.security_code};
-    bool ok = true;
-    for (int k = 0; k < 3; ++k) {
-        FieldText f = read_field(card, ppm, k);
-        *dest[k] = f.text;
+    const auto floor = static_cast<float>(config_.min_confidence);
+    auto usable = [floor](const FieldText& f) { return !f.text.empty() && f.min_confidence >= floor; };
+
+    // The two date lines. Each must give the same date at two preparations (scale, sharpening) - the era year
+    // and the expiry year appear nowhere else on the card - and the two must agree with each other (the
+    // expiry is the birthday). A dropped digit or a smudge rarely survives another preparation.
+    struct Line {
+        std::string text;
+        std::optional<BirthDate> birth;
+        std::optional<std::chrono::year_month_day> expiry;
+    };
+    std::vector<Line> births, expiries;
+    auto read_line = [&](int k, int v) {
+        FieldText f = read_variant(card, ppm, k, v, false);
+        if (usable(f)) {
+            if (k == 0) {
+                if (auto b = parse_birth_date(f.text)) births.push_back({f.text, *b, std::nullopt});
+            } else {
+                if (auto e = parse_expiry_date(f.text)) expiries.push_back({f.text, std::nullopt, *e});
+            }
+        }
         wipe(f.text);
-        if (dest[k]->empty() || f.min_confidence < static_cast<float>(config_.min_confidence)) {
-            if (ok) why = std::string(kNames[k]) + (dest[k]->empty() ? ": nothing read" : ": low confidence");
-            ok = false;
+    };
+    auto read_twice = [](const std::vector<Line>& lines, std::size_t i, auto same) {
+        for (std::size_t j = 0; j < lines.size(); ++j) {
+            if (j != i && same(lines[i], lines[j])) return true;
+        }
+        return false;
+    };
+    auto same_birth = [](const Line& a, const Line& b) { return a.birth->era_date == b.birth->era_date; };
+    auto same_expiry = [](const Line& a, const Line& b) { return *a.expiry == *b.expiry; };
+    bool found = false;
+    for (int v = 0; v < 3 && !found; ++v) {
+        read_line(0, v);
+        read_line(1, v);
+        for (std::size_t i = 0; i < births.size() && !found; ++i) {
+            if (!read_twice(births, i, same_birth)) continue;
+            for (std::size_t j = 0; j < expiries.size() && !found; ++j) {
+                if (read_twice(expiries, j, same_expiry) &&
+                    expiry_is_birthday(*births[i].birth, *expiries[j].expiry)) {
+                    out.birth = births[i].text;
+                    out.expiry = expiries[j].text;
+                    found = true;
+                }
+            }
         }
     }
-    // Four digits with no structure to check them against: a second reading at another scale must agree.
-    // The eng model's one systematic confusion here is a 7 read as 1 (at both scales alike): a code with a 1
-    // is confirmed by the jpn model too.
-    const bool has_one = out.security_code.find('1') != std::string::npos;
-    for (int k : {3, 4}) {
-        if (!ok) break;
-        if (k == 4 && !has_one) break;
-        FieldText again = read_field(card, ppm, k);
-        if (again.text != out.security_code) {
-            why = "security code: the readings disagree";
-            ok = false;
-        }
-        wipe(again.text);
+    for (auto& l : births)
+        wipe(l.text);
+    for (auto& l : expiries)
+        wipe(l.text);
+    if (!found) {
+        why = births.empty()     ? "birth date: not read"
+              : expiries.empty() ? "expiry date: not read"
+                                 : "dates: not read the same twice";
+        return false;
     }
-    return ok;
+
+    // Four digits with no structure to check them against. The eng model reads them at up to three
+    // preparations and two equal four-digit readings are needed. Its one systematic confusion here is a 7
+    // read as 1 (alike at every scale), so a code with a 1 is confirmed by the jpn model, whose own
+    // systematic confusion is an 8 read as 6. Where the two models differ only by those two confusions, each
+    // is resolved against the model known to make it; any other difference refuses the frame. With no two
+    // equal eng readings, one eng reading confirmed by jpn that way is accepted.
+    std::vector<std::string> eng;
+    auto four_digits = [](const std::string& t) {
+        return t.size() == 4 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::string agreed;
+    for (int v = 0; v < 3 && agreed.empty(); ++v) {
+        FieldText f = read_variant(card, ppm, 2, v, false);
+        if (usable(f) && four_digits(f.text)) {
+            for (const auto& e : eng) {
+                if (e == f.text) agreed = e;
+            }
+            eng.push_back(f.text);
+        }
+        wipe(f.text);
+    }
+    std::vector<std::string> jpn;
+    auto jpn_confirms = [&](const std::string& e) -> std::string {
+        for (int v = 0; v < 3; ++v) {
+            if (static_cast<std::size_t>(v) >= jpn.size()) {
+                FieldText j = read_variant(card, ppm, 2, v, true);
+                jpn.push_back(four_digits(j.text) ? j.text : std::string());
+                wipe(j.text);
+            }
+            const std::string& j = jpn[static_cast<std::size_t>(v)];
+            if (j.size() != 4) continue;
+            std::string fused = e;
+            bool ok = true;
+            for (std::size_t i = 0; i < 4 && ok; ++i) {
+                if (e[i] == j[i]) continue;
+                if (e[i] == '1' && j[i] == '7') {
+                    fused[i] = '7';
+                } else if (!(e[i] == '8' && j[i] == '6')) {
+                    ok = false;
+                }
+            }
+            if (ok) return fused;
+            wipe(fused);
+        }
+        return {};
+    };
+    if (!agreed.empty() && agreed.find('1') != std::string::npos) {
+        std::string confirmed = jpn_confirms(agreed);
+        wipe(agreed);
+        agreed = confirmed;
+        if (agreed.empty()) why = "security code: the models disagree";
+    } else if (agreed.empty()) {
+        for (const auto& e : eng) {
+            if (agreed.empty()) agreed = jpn_confirms(e);
+        }
+        if (agreed.empty()) why = "security code: not read the same twice";
+    }
+    for (auto& e : eng)
+        wipe(e);
+    for (auto& j : jpn)
+        wipe(j);
+    if (agreed.empty()) return false;
+    out.security_code = agreed;
+    wipe(agreed);
+    return true;
 }
 
 }  // namespace uk::cardfront

@@ -39,6 +39,10 @@ class FieldOcr {
     // and returns false when a field was missing or below the confidence floor; `why` names the field.
     bool read(const cv::Mat& card, double px_per_mm, FrontText& out, std::string& why);
 
+    // One region in one of three preparations (scale, sharpening); jpn_digits reads the security code with
+    // jpn.
+    FieldText read_variant(const cv::Mat& card, double px_per_mm, int kind, int variant, bool jpn_digits);
+
     // One region, for the tools and tests: kind 0 birth, 1 expiry, 2 security code (eng), 3 security code
     // (eng, 1.4x).
     FieldText read_field(const cv::Mat& card, double px_per_mm, int kind);
@@ -54,6 +58,7 @@ class FieldOcr {
 
 // The field crop as the OCR sees it: background flattened (glare, shadows, low light), contrast stretched,
 // the printed box lines removed, upscaled to a text height Tesseract likes.
-cv::Mat prepare_field(const cv::Mat& card, double px_per_mm, int kind, double zoom = 1.0);
+cv::Mat prepare_field(const cv::Mat& card, double px_per_mm, int kind, double zoom = 1.0,
+                      double sharpen = 0.8);
 
 }  // namespace uk::cardfront

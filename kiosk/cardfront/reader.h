@@ -33,13 +33,13 @@ std::string_view to_string(Guidance g);
 
 struct ReaderConfig {
     OcrConfig ocr;
-    double px_per_mm = 12.0;            // the flattened card: 1027 x 648
-    int agree_frames = 2;               // successive equal readings needed
-    double min_width_fraction = 0.33;   // card narrower than this part of the frame: TooFar
-    double max_glare_fraction = 0.005;  // saturated share of a field region above this: Glare, not read
-    double min_sharpness = 12.0;        // variance of the Laplacian over the fields below this: HoldStill
-    double max_motion_px = 12.0;        // corners moving more than this between frames: HoldStill
-    double min_text_density = 0.08;     // below this the rectangle is not a card front (see reader.cpp)
+    double px_per_mm = 12.0;           // the flattened card: 1027 x 648
+    int agree_frames = 2;              // successive equal readings needed
+    double min_width_fraction = 0.33;  // card narrower than this part of the frame: TooFar
+    double max_glare_fraction = 0.03;  // saturated share of a field region above this: Glare, not read
+    double min_sharpness = 12.0;       // variance of the Laplacian over the fields below this: HoldStill
+    double max_motion_px = 12.0;       // corners moving more than this between frames: HoldStill
+    double min_text_density = 0.08;    // below this the rectangle is not a card front (see reader.cpp)
 };
 
 struct FrameReport {

@@ -21,8 +21,8 @@ constexpr year_month_day kToday = year{2026} / November / 25;
 constexpr int kPerCondition = 25;
 // Per-frame floor. The camera path needs two agreeing frames out of a stream of ~5 per second, so a per-frame
 // rate well under 100% still answers in time; what may never happen is a wrong reading (asserted as 0 below).
-constexpr double kMinReadRate = 0.80;
-constexpr double kMinReadRateBlur = 0.50;
+constexpr double kMinReadRate = 0.92;
+constexpr double kMinReadRateBlur = 0.60;
 
 struct Tally {
     int exact = 0, refused = 0, wrong = 0;
@@ -98,11 +98,12 @@ INSTANTIATE_TEST_SUITE_P(Conditions, OcrSet, ::testing::ValuesIn(kConditions),
                              return std::string(condition_name(p.param));
                          });
 
-// Glare and thumbs allowed over the fields: whatever is read is exact; covered fields are refused.
+// Glare, thumbs and strong motion blur allowed over the fields: whatever is read is exact; covered fields are
+// refused.
 TEST_F(OcrSet, CoveredFieldsAreNeverReadWrong) {
     Tally t;
     int unreadable = 0;
-    for (Condition c : {Condition::Glare, Condition::Thumb}) {
+    for (Condition c : {Condition::Glare, Condition::Thumb, Condition::Blur}) {
         for (int i = 0; i < 15; ++i) {
             const std::uint64_t seed =
                 9000 + static_cast<std::uint64_t>(c) * 1000 + static_cast<std::uint64_t>(i);
@@ -112,9 +113,9 @@ TEST_F(OcrSet, CoveredFieldsAreNeverReadWrong) {
             read(f, s, t, std::string(condition_name(c)) + " covered #" + std::to_string(i));
         }
     }
-    std::printf("[cardfront] covered: %d unreadable frames; %d exact, %d refused, %d wrong of 30\n",
+    std::printf("[cardfront] covered: %d unreadable frames; %d exact, %d refused, %d wrong of 45\n",
                 unreadable, t.exact, t.refused, t.wrong);
-    EXPECT_GE(unreadable, 8);  // the generator did cover fields
+    EXPECT_GE(unreadable, 15);  // the generator did cover fields
     EXPECT_EQ(t.wrong, 0);
 }
 
