@@ -647,7 +647,8 @@ void screen_face(Painter& p) {
     c.text("face.prompt", p.f_.body, p.tr(guide),
            fv.challenge_key.empty() ? theme::kTextMuted : theme::kDanger);
     c.gap(16);
-    float h = std::max(80.f, c.bottom() - c.y - 70 * p.u);
+    float h = std::max(
+        80.f, c.bottom() - c.y - 60 * p.u - p.f_.small->FontSize * 1.3f - 40 * p.u);  // progress + attempt
     Rect r = c.take(std::min(h, 620 * p.u));
     float w = std::min(r.w, r.h * 4 / 3);
     camera_panel(p, {r.x + (r.w - w) / 2, r.y, w, r.h}, true);

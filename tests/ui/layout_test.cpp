@@ -77,7 +77,10 @@ TEST_P(LayoutTest, EveryScreenFitsAtEverySize) {
                     vm.facility_name = facility;
                     vm.pin_length = g.pin_length;
                     vm.larger_text = larger;
-                    vm.demo = !larger;  // the DEMO strip is a developer aid, checked at normal text size
+                    vm.demo = !larger;
+                    vm.face.progress = 0.6f;  // the face screen with its progress bar and a prompt
+                    vm.face.challenge_key = "face.challenge.turn_right";  // the DEMO strip is a developer
+                                                                          // aid, checked at normal text size
                     ImGui::NewFrame();
                     s.draw(vm, *fonts);
                     ImGui::Render();

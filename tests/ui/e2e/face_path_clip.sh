@@ -23,7 +23,8 @@ tap demo.card
 wait_state 'phase=choose_method'
 tap method.face
 wait_state 'phase=face_capture' 20
-screenshot "$WORK/face.png"
+sleep 1.5
+screenshot face_capture_live
 wait_state 'phase=consent' 40
 grep -q 'face verdict match' "$LOG" || fail "no face match reported"
 tap consent.agree_all

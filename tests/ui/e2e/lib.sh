@@ -98,4 +98,9 @@ type_pin() {
     for d in $(echo "$1" | grep -o .); do tap "pin.$d"; done
 }
 
-screenshot() { import -display "$DISPLAY" -window root "$1" 2>/dev/null || true; }
+# screenshot NAME: the X screen as PNG into $UK_E2E_OUT (the build folder's ui-e2e/) for reviewers.
+screenshot() {
+    [ -n "${UK_E2E_OUT:-}" ] || return 0
+    mkdir -p "$UK_E2E_OUT"
+    /usr/bin/import -display "$DISPLAY" -window root "$UK_E2E_OUT/$1.png" 2>/dev/null || fail "screenshot $1 failed"
+}

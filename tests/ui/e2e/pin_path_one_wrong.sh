@@ -13,6 +13,7 @@ wait_state 'phase=pin_entry'
 type_pin 1111
 tap pin.ok
 wait_state 'phase=pin_entry notice=pin_wrong pin_tries=2'
+screenshot pin_wrong
 type_pin 1234
 tap pin.ok
 wait_state 'phase=consent'
@@ -20,6 +21,7 @@ tap consent.agree_all
 wait_state 'phase=confirm'
 tap confirm.ok
 wait_state 'phase=done' 20
+screenshot done
 grep -q '^UK submit .* method=pin consents=medication:agreed,health_checkup:agreed' "$LOG" || fail "record not submitted as agreed"
 grep -E '^UK state phase=done .*ticket=[1-9]' "$LOG" >/dev/null || fail "no queue number shown"
 # The PIN digits never reach the output.
