@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -14,12 +15,15 @@ namespace ev = checkin::ev;
 OutboxFile::OutboxFile(std::filesystem::path path, EventInbox& inbox,
                        std::function<void(const std::string&)> log)
     : path_(std::move(path)), inbox_(inbox), log_(std::move(log)) {
-    // Queue numbers continue after the records already written today.
+    // Queue numbers continue after the highest one written today (UTC day).
     std::ifstream in(path_);
     std::string line;
     std::string today = format_rfc3339(std::chrono::system_clock::now()).substr(0, 10);
-    while (std::getline(in, line))
-        if (line.find("\"completed_at\":\"" + today) != std::string::npos) ++ticket_;
+    while (std::getline(in, line)) {
+        auto r = parse_checkin_record(line);
+        if (r && format_rfc3339(r->completed_at).substr(0, 10) == today)
+            ticket_ = std::max(ticket_, r->kiosk_ticket);
+    }
     thread_ = std::thread([this] { run(); });
 }
 
@@ -66,8 +70,13 @@ void OutboxFile::run() {
             pending_.pop_front();
         }
         std::string error;
+        // The queue number goes into the record (the reception shows it to staff). A record submitted again
+        // (the patient's "try again") keeps its number.
+        const bool again = r.record_id == last_record_id_;
+        r.kiosk_ticket = again ? ticket_ : ticket_ + 1;
         if (append(r, &error)) {
-            ++ticket_;
+            if (!again) ++ticket_;
+            last_record_id_ = r.record_id;
             if (log_) log_("record " + r.record_id + " stored in the outbox " + path_.string());
             inbox_.post(ev::SubmitQueued{ticket_});
         } else {

@@ -32,6 +32,7 @@ class OutboxFile {
     EventInbox& inbox_;
     std::function<void(const std::string&)> log_;
     int ticket_ = 0;
+    std::string last_record_id_;
     std::mutex mu_;
     std::condition_variable cv_;
     std::deque<CheckinRecord> pending_;

@@ -206,6 +206,9 @@ TEST(OutboxFile, StoresTheRecordDurablyAndNumbersTheQueue) {
         auto* q = std::get_if<ev::SubmitQueued>(&p.event);
         ASSERT_NE(q, nullptr);
         EXPECT_EQ(q->ticket, 1);
+        out.submit(rec);  // the same record again ("try again"): same number
+        p = wait_event(inbox);
+        EXPECT_EQ(std::get<ev::SubmitQueued>(p.event).ticket, 1);
         rec.record_id = "1f8fad5b-d9cb-469f-a165-70867728950e";
         out.submit(rec);
         p = wait_event(inbox);
@@ -214,12 +217,15 @@ TEST(OutboxFile, StoresTheRecordDurablyAndNumbersTheQueue) {
     std::ifstream in(dir / "outbox.jsonl");
     std::string line;
     int n = 0;
+    std::vector<int> tickets;
     while (std::getline(in, line)) {
         auto r = parse_checkin_record(line);
         EXPECT_TRUE(r) << r.error();
+        if (r) tickets.push_back(r->kiosk_ticket);  // the number shown is the number stored
         ++n;
     }
-    EXPECT_EQ(n, 2);
+    EXPECT_EQ(n, 3);
+    EXPECT_EQ(tickets, (std::vector<int>{1, 1, 2}));
     // A restart continues the day's numbering.
     OutboxFile again(dir / "outbox.jsonl", inbox, {});
     CheckinRecord rec;
