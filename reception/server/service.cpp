@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reception/server/auth.h"
+#include "reception/server/metrics.h"
 #include "reception/server/web_assets.h"
 
 namespace uk::reception {
@@ -356,6 +357,7 @@ struct ReceptionService::Impl {
     std::thread thread;
     std::atomic<bool> stopping{false};
     ServiceExtension extension;
+    Metrics metrics;
     std::mutex fill_mu;
     std::once_flag dummy_once;
     std::string dummy_hash;  // verified against when the user name is unknown, so timing does not tell
@@ -470,6 +472,15 @@ struct ReceptionService::Impl {
             reply(res, 200,
                   {{"status", "ok"}, {"store", store.backend()}, {"event_streams", hub.stream_count()}});
         });
+        // Prometheus text format; aggregates only (reception/server/metrics.h).
+        s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(metrics.render(clock.wall_now()), "text/plain; version=0.0.4; charset=utf-8");
+        });
+        // Refused check-ins are counted by status after any handler (or the size check) answered.
+        s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+            if (req.method == "POST" && req.path == "/api/v1/checkins" && res.status >= 400)
+                metrics.checkin_refused(res.status);
+        });
         s.Get("/", [](const httplib::Request&, httplib::Response& res) { serve_asset("/", res); });
         s.Get(R"(/static/([A-Za-z0-9_.-]+))",
               [](const httplib::Request& req, httplib::Response& res) { serve_asset(req.path, res); });
@@ -519,6 +530,7 @@ struct ReceptionService::Impl {
     void kiosk_routes() {
         auto& s = *server;
         s.Post("/api/v1/checkins", [this](const httplib::Request& req, httplib::Response& res) {
+            auto started = std::chrono::steady_clock::now();
             auto kiosk = kiosk_auth(req, res);
             if (!kiosk) return;
             if (!require_json(req, res)) return;
@@ -543,6 +555,8 @@ struct ReceptionService::Impl {
             if (!out) return reply_error(res, 503, out.error());
             switch (*out) {
                 case InsertOutcome::Created:
+                    metrics.checkin_stored(*rec, std::chrono::duration_cast<std::chrono::microseconds>(
+                                                     std::chrono::steady_clock::now() - started));
                     answer["result"] = "created";
                     return reply(res, 201, answer);
                 case InsertOutcome::Duplicate:
@@ -578,6 +592,7 @@ struct ReceptionService::Impl {
             Heartbeat h{*kiosk, format_rfc3339(clock.wall_now()), *reader, *camera, *depth, *version};
             auto ok = store.put_heartbeat(h);
             if (!ok) return reply_error(res, 503, ok.error());
+            metrics.heartbeat(*kiosk, *depth, clock.wall_now());
             res.status = 204;
         });
 

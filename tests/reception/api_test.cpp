@@ -488,3 +488,43 @@ TEST(ApiExtension, FillRunsBeforeStoringAndExtraRoutesUseTheServiceCredentials) 
 
 }  // namespace
 }  // namespace uk::reception
+
+namespace uk::reception {
+namespace {
+
+// [SECTION] Metrics (issue 9): Prometheus text at /metrics, aggregates only.
+
+TEST_F(ApiTest, MetricsCountCheckinsByMethodRefusalsAndKioskOutboxDepth) {
+    CheckinRecord face = sample_record();
+    ASSERT_EQ(push(face)->status, 201);
+    ASSERT_EQ(push(face)->status, 200);  // a resend is not a second check-in
+    EXPECT_EQ(push("{", token_)->status, 400);
+    EXPECT_EQ(push(to_json_string(face), "wrong-token")->status, 401);
+    auto hb =
+        cli_->Post("/api/v1/kiosk/heartbeat", {{"Authorization", "Bearer " + token_}},
+                   json{{"reader", "ok"}, {"camera", "ok"}, {"outbox_depth", 7}, {"version", "0.1.0"}}.dump(),
+                   "application/json");
+    ASSERT_EQ(hb->status, 204);
+
+    auto m = cli_->Get("/metrics");
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->status, 200);
+    EXPECT_EQ(m->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
+    const std::string& t = m->body;
+    std::string method = std::string(to_string(face.verification.method));
+    EXPECT_NE(t.find("uketsuke_checkins_total{method=\"" + method + "\"} 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_checkins_refused_total{status=\"400\"} 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_checkins_refused_total{status=\"401\"} 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_checkin_ingest_seconds_count 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_checkin_ingest_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_kiosk_outbox_depth{kiosk=\"kiosk-1\"} 7\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_kiosk_heartbeat_age_seconds{kiosk=\"kiosk-1\"}"), std::string::npos) << t;
+    // Nothing personal: no record id, no certificate serial.
+    EXPECT_EQ(t.find(face.record_id), std::string::npos);
+    if (face.certificate) {
+        EXPECT_EQ(t.find(face.certificate->serial_hex), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace uk::reception
