@@ -73,6 +73,30 @@ Result<MatchCodeB> CardFrontReader::read_once(const cv::Mat& frame, std::chrono:
                                               FrameReport* report) {
     FrameReport local;
     FrameReport& r = report ? *report : local;
+    // Whatever a camera delivers (grey, BGRA, 16-bit, tiny): converted or refused, never an exception
+    // upwards.
+    try {
+        if (frame.depth() != CV_8U ||
+            (frame.channels() != 1 && frame.channels() != 3 && frame.channels() != 4)) {
+            r = FrameReport{};
+            r.why = "unsupported frame format";
+            return Error{r.why};
+        }
+        if (frame.channels() != 3) {
+            cv::Mat bgr;
+            cv::cvtColor(frame, bgr, frame.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGRA2BGR);
+            return read_bgr(bgr, today, r);
+        }
+        return read_bgr(frame, today, r);
+    } catch (const cv::Exception&) {
+        r = FrameReport{};
+        r.why = "frame could not be processed";
+        return Error{r.why};
+    }
+}
+
+Result<MatchCodeB> CardFrontReader::read_bgr(const cv::Mat& frame, std::chrono::year_month_day today,
+                                             FrameReport& r) {
     r = FrameReport{};
     if (frame.empty()) {
         r.why = "empty frame";

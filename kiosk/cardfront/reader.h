@@ -70,6 +70,7 @@ class CardFrontReader {
 
   private:
     CardFrontReader(std::unique_ptr<FieldOcr> ocr, ReaderConfig config);
+    Result<MatchCodeB> read_bgr(const cv::Mat& frame, std::chrono::year_month_day today, FrameReport& r);
     std::unique_ptr<FieldOcr> ocr_;
     ReaderConfig config_;
     MatchCodeB candidate_;

@@ -119,5 +119,21 @@ TEST_F(Reader, GuidanceForNoCardAndTooFar) {
     EXPECT_FALSE(r.read);
 }
 
+TEST_F(Reader, GreyAndOddFramesAreHandled) {
+    auto [a, code_a] = readable_frame(25);
+    cv::Mat grey, bgra;
+    cv::cvtColor(a, grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(a, bgra, cv::COLOR_BGR2BGRA);
+    auto g = reader->read_once(grey, kToday);
+    ASSERT_TRUE(g.ok()) << g.error();
+    EXPECT_EQ(digits(*g), code_a);
+    auto b = reader->read_once(bgra, kToday);
+    ASSERT_TRUE(b.ok()) << b.error();
+    EXPECT_EQ(digits(*b), code_a);
+    EXPECT_FALSE(reader->read_once(cv::Mat(1, 1, CV_8UC3, cv::Scalar(0, 0, 0)), kToday).ok());
+    EXPECT_FALSE(reader->read_once(cv::Mat(720, 1280, CV_16UC3, cv::Scalar(0, 0, 0)), kToday).ok());
+    EXPECT_FALSE(reader->read_once(cv::Mat(720, 1280, CV_8UC2, cv::Scalar(0, 0)), kToday).ok());
+}
+
 }  // namespace
 }  // namespace uk::cardfront
