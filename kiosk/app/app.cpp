@@ -24,13 +24,14 @@
 #include "kiosk/app/card_worker.h"
 #include "kiosk/app/event_inbox.h"
 #include "kiosk/app/face_worker.h"
-#include "kiosk/app/outbox_file.h"
+#include "kiosk/app/queue_worker.h"
 #include "kiosk/app/sim_reader.h"
 #include "kiosk/checkin/flow.h"
 #include "kiosk/config/config.h"
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/strings.h"
+#include "platform/net/https_transport.h"
 #include "platform/pcsc/pcsc.h"
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
@@ -151,6 +152,7 @@ class Kiosk {
   private:
     bool start_devices();
     void start_face();
+    void start_queue(const std::filesystem::path& data);
     void dispatch(const checkin::Event& e);
     void apply(const checkin::Effect& e);
     void handle_ui(const ui::UiOutput& out);
@@ -172,7 +174,7 @@ class Kiosk {
     std::unique_ptr<pcsc::PcscTransport> pcsc_;
     std::unique_ptr<pcsc::CardMonitor> monitor_;
     std::unique_ptr<CardWorker> card_;
-    std::unique_ptr<OutboxFile> outbox_;
+    std::unique_ptr<QueueWorker> outbox_;
     std::unique_ptr<FaceWorker> face_;
     std::optional<std::string> sim_match_code_;  // demo stand-in for the card-front camera (issue 10)
 
@@ -225,8 +227,7 @@ bool Kiosk::start_devices() {
                 }
             });
         monitor_->start();
-        outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
-                                               [](const std::string& s) { log_line(s); });
+        start_queue(data);
         start_face();
         return true;
     }
@@ -259,10 +260,41 @@ bool Kiosk::start_devices() {
     sim_card_ = std::make_unique<cardsim::SimulatedCard>(std::move(*id));
     sim_reader_ = std::make_unique<SimReader>(*sim_card_);
     card_ = std::make_unique<CardWorker>(*sim_reader_, inbox_, clock_, std::move(co));
-    outbox_ = std::make_unique<OutboxFile>(data / "outbox.jsonl", inbox_,
-                                           [](const std::string& s) { log_line(s); });
+    start_queue(data);
     start_face();
     return true;
+}
+
+// The outbox, and the reception it pushes to when one is configured (URL, token file, certificate).
+void Kiosk::start_queue(const std::filesystem::path& data) {
+    std::unique_ptr<ReceptionTransport> transport;
+    const auto& rc = cfg_.reception;
+    if (!rc.token_file.empty() && !rc.ca_file.empty()) {
+        HttpsTransportConfig hc;
+        std::string url = rc.url;
+        if (url.rfind("https://", 0) == 0) url = url.substr(8);
+        if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
+        if (auto colon = url.rfind(':'); colon != std::string::npos) {
+            hc.host = url.substr(0, colon);
+            hc.port = std::atoi(url.c_str() + colon + 1);
+        } else {
+            hc.host = url;
+            hc.port = 443;
+        }
+        hc.pinned_cert_path = rc.ca_file;
+        std::ifstream tf(rc.token_file);
+        std::getline(tf, hc.token);
+        if (hc.token.empty())
+            log_line("reception token file " + rc.token_file + " is empty or unreadable");
+        else
+            transport = std::make_unique<HttpsTransport>(hc);
+    } else {
+        log_line(
+            "no reception configured (reception.token_file, reception.ca_file): check-ins wait in the "
+            "outbox");
+    }
+    outbox_ = std::make_unique<QueueWorker>(data / "outbox", std::move(transport), inbox_, clock_,
+                                            [](const std::string& s) { log_line(s); });
 }
 
 // The face path: a camera (a device, or a recorded clip for the demo and tests) and the face models.

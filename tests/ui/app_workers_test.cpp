@@ -1,6 +1,7 @@
 // The app's device side without a window: the card worker on the simulated card (read, wrong and right PIN
 // with a signature that verifies against the card's certificate, 照合番号B unlock and chip photo, a card
-// pulled out mid-read, stale answers tagged with the old epoch), the local outbox, and the sound cues.
+// pulled out mid-read, stale answers tagged with the old epoch), the outbox/reception worker (with a
+// scripted reception), and the sound cues.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -9,10 +10,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "kiosk/app/card_worker.h"
-#include "kiosk/app/outbox_file.h"
+#include "kiosk/app/queue_worker.h"
 #include "kiosk/app/sim_reader.h"
 #include "kiosk/card/certificate.h"
 #include "platform/sdl/audio.h"
@@ -188,63 +190,102 @@ TEST(CardWorker, ACardPulledOutMidReadIsReportedAsRemoved) {
     EXPECT_EQ(p.epoch, 3u);
 }
 
-TEST(OutboxFile, StoresTheRecordDurablyAndNumbersTheQueue) {
-    fs::path dir = fs::path(UK_BINARY_DIR) / "ui-test-outbox";
-    fs::remove_all(dir);
-    EventInbox inbox;
-    {
-        OutboxFile out(dir / "outbox.jsonl", inbox, {});
-        CheckinRecord rec;
-        rec.record_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
-        rec.facility_code = "1310000001";
-        rec.kiosk_id = "kiosk-1";
-        rec.started_at = rec.completed_at = std::chrono::system_clock::now();
-        rec.verification.method = VerificationMethod::StaffVisual;
-        rec.verification.staff = StaffEvidence{"staff-1"};
-        out.submit(rec);
-        Posted p = wait_event(inbox);
-        auto* q = std::get_if<ev::SubmitQueued>(&p.event);
-        ASSERT_NE(q, nullptr);
-        EXPECT_EQ(q->ticket, 1);
-        out.submit(rec);  // the same record again ("try again"): same number
-        p = wait_event(inbox);
-        EXPECT_EQ(std::get<ev::SubmitQueued>(p.event).ticket, 1);
-        rec.record_id = "1f8fad5b-d9cb-469f-a165-70867728950e";
-        out.submit(rec);
-        p = wait_event(inbox);
-        EXPECT_EQ(std::get<ev::SubmitQueued>(p.event).ticket, 2);
+class ScriptedReception final : public ReceptionTransport {
+  public:
+    explicit ScriptedReception(int status) : status_(status) {}
+    HttpReply post_json(std::string_view path, const std::string& body) override {
+        std::lock_guard lock(mu_);
+        paths.emplace_back(path);
+        bodies.push_back(body);
+        HttpReply r;
+        r.status = status_;
+        if (status_ == 0) r.error = "connection refused";
+        return r;
     }
-    std::ifstream in(dir / "outbox.jsonl");
-    std::string line;
-    int n = 0;
-    std::vector<int> tickets;
-    while (std::getline(in, line)) {
-        auto r = parse_checkin_record(line);
-        EXPECT_TRUE(r) << r.error();
-        if (r) tickets.push_back(r->kiosk_ticket);  // the number shown is the number stored
-        ++n;
-    }
-    EXPECT_EQ(n, 3);
-    EXPECT_EQ(tickets, (std::vector<int>{1, 1, 2}));
-    // A restart continues the day's numbering.
-    OutboxFile again(dir / "outbox.jsonl", inbox, {});
+    HttpReply get(std::string_view) override { return {}; }
+    std::mutex mu_;
+    std::vector<std::string> paths, bodies;
+
+  private:
+    int status_;
+};
+
+CheckinRecord sample_record(const std::string& id) {
     CheckinRecord rec;
-    rec.record_id = "2f8fad5b-d9cb-469f-a165-70867728950e";
+    rec.record_id = id;
     rec.facility_code = "1310000001";
     rec.kiosk_id = "kiosk-1";
     rec.started_at = rec.completed_at = std::chrono::system_clock::now();
     rec.verification.method = VerificationMethod::StaffVisual;
     rec.verification.staff = StaffEvidence{"staff-1"};
-    again.submit(rec);
+    return rec;
+}
+
+fs::path fresh_dir(const std::string& name) {
+    fs::path dir = fs::path(UK_BINARY_DIR) / ("ui-test-" + name);
+    fs::remove_all(dir);
+    return dir;
+}
+
+TEST(QueueWorker, WithoutAReceptionRecordsWaitInTheOutboxWithTheirNumbers) {
+    fs::path dir = fresh_dir("queue-offline");
+    SystemClock clock;
+    EventInbox inbox;
+    {
+        QueueWorker q(dir, nullptr, inbox, clock, {});
+        ASSERT_TRUE(q.ok());
+        q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        EXPECT_EQ(std::get<ev::SubmitQueued>(wait_event(inbox).event).ticket, 1);
+        q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));  // "try again": same number
+        EXPECT_EQ(std::get<ev::SubmitQueued>(wait_event(inbox).event).ticket, 1);
+        q.submit(sample_record("1f8fad5b-d9cb-469f-a165-70867728950e"));
+        EXPECT_EQ(std::get<ev::SubmitQueued>(wait_event(inbox).event).ticket, 2);
+        EXPECT_EQ(q.pending(), 2);  // stored once per record id
+    }
+    // A restart keeps both the records and the day's numbering.
+    QueueWorker again(dir, nullptr, inbox, clock, {});
+    EXPECT_EQ(again.pending(), 2);
+    again.submit(sample_record("2f8fad5b-d9cb-469f-a165-70867728950e"));
     EXPECT_EQ(std::get<ev::SubmitQueued>(wait_event(inbox).event).ticket, 3);
 }
 
-TEST(OutboxFile, AnUnwritableOutboxSaysSoAndTheFlowHearsSubmitFailed) {
+TEST(QueueWorker, AReachableReceptionAcceptsTheRecordWithItsNumber) {
+    fs::path dir = fresh_dir("queue-online");
+    SystemClock clock;
     EventInbox inbox;
-    OutboxFile out("/proc/uketsuke-cannot-write/outbox.jsonl", inbox, {});
-    CheckinRecord rec;
-    rec.record_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
-    out.submit(rec);
+    auto reception = std::make_unique<ScriptedReception>(201);
+    ScriptedReception* seen = reception.get();
+    QueueWorker q(dir, std::move(reception), inbox, clock, {}, 5s);
+    q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));
+    Posted p = wait_event(inbox);
+    auto* a = std::get_if<ev::SubmitAccepted>(&p.event);
+    ASSERT_NE(a, nullptr) << "event index " << p.event.index();
+    EXPECT_EQ(a->ticket, 1);
+    EXPECT_EQ(q.pending(), 0);
+    std::lock_guard lock(seen->mu_);
+    ASSERT_EQ(seen->bodies.size(), 1u);
+    EXPECT_EQ(seen->paths[0], "/api/v1/checkins");
+    auto sent = parse_checkin_record(seen->bodies[0]);
+    ASSERT_TRUE(sent) << sent.error();
+    EXPECT_EQ(sent->kiosk_ticket, 1);  // the number on the screen is the number staff see
+}
+
+TEST(QueueWorker, AnUnreachableReceptionLeavesTheRecordQueued) {
+    fs::path dir = fresh_dir("queue-down");
+    SystemClock clock;
+    EventInbox inbox;
+    QueueWorker q(dir, std::make_unique<ScriptedReception>(0), inbox, clock, {}, 300ms);
+    q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));
+    EXPECT_TRUE(std::holds_alternative<ev::SubmitQueued>(wait_event(inbox).event));
+    EXPECT_EQ(q.pending(), 1);
+}
+
+TEST(QueueWorker, AnOutboxThatCannotBeOpenedGivesSubmitFailed) {
+    SystemClock clock;
+    EventInbox inbox;
+    QueueWorker q("/proc/uketsuke-cannot-write", nullptr, inbox, clock, {});
+    EXPECT_FALSE(q.ok());
+    q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));
     EXPECT_TRUE(std::holds_alternative<ev::SubmitFailed>(wait_event(inbox).event));
 }
 
