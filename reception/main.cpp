@@ -19,6 +19,7 @@
 #include "reception/qualification/reception_hook.h"
 #include "reception/server/auth.h"
 #include "reception/server/config.h"
+#include "reception/server/doctor.h"
 #include "reception/server/service.h"
 #include "reception/server/tls.h"
 
@@ -36,7 +37,10 @@ constexpr const char* kUsage =
     "  uketsuke-reception serve [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
     "  uketsuke-reception kiosk add KIOSK_ID [--config FILE] [--data DIR]\n"
     "  uketsuke-reception user add NAME --role clerk|doctor|pharmacist|admin [--config FILE] [--data DIR]\n"
-    "      (the password is read from standard input, one line)\n";
+    "      (the password is read from standard input, one line)\n"
+    "  uketsuke-reception --doctor [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
+    "      (checks configuration, data folder, store, TLS, listen address, clock, disk; exit code = failed "
+    "bits)\n";
 
 int usage(const std::string& why) {
     if (!why.empty()) std::cerr << "uketsuke-reception: " << why << "\n";
@@ -252,9 +256,23 @@ int main(int argc, char** argv) {
     }
     ::signal(SIGPIPE, SIG_IGN);
     ::umask(077);  // the database (and its WAL), keys and tokens are for this user only
-    auto args = parse_args(argc, argv, {"--config", "--data", "--listen", "--role"});
+    // --doctor is a flag (no value), unlike every other option: take it out before parsing.
+    std::vector<char*> rest;
+    bool run_doctor = false;
+    for (int i = 0; i < argc; ++i) {
+        if (i > 0 && std::string_view(argv[i]) == "--doctor")
+            run_doctor = true;
+        else
+            rest.push_back(argv[i]);
+    }
+    auto args =
+        parse_args(static_cast<int>(rest.size()), rest.data(), {"--config", "--data", "--listen", "--role"});
     if (!args) return usage(args.error());
     const auto& p = args->positional;
+    if (run_doctor) {
+        if (!p.empty()) return usage("--doctor takes no command");
+        return uk::doctor::report(reception_doctor(make_config(*args)), std::cout);
+    }
     if (p.empty()) return usage("");
     if (p[0] == "serve" && p.size() == 1) return serve(*args);
     if (p[0] == "kiosk" && p.size() >= 2 && p[1] == "add") return kiosk_add(*args);

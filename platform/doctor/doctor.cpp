@@ -4,7 +4,6 @@
 #include <PCSC/wintypes.h>
 #include <fnmatch.h>
 #include <openssl/evp.h>
-#include <sys/statvfs.h>
 
 #include <httplib.h>
 #include <chrono>
@@ -16,16 +15,6 @@
 
 namespace uk::doctor {
 namespace {
-
-CheckResult ok(std::string name, unsigned bit, std::string detail) {
-    return {std::move(name), bit, Status::Ok, std::move(detail), ""};
-}
-CheckResult warn(std::string name, unsigned bit, std::string detail, std::string fix) {
-    return {std::move(name), bit, Status::Warn, std::move(detail), std::move(fix)};
-}
-CheckResult fail(std::string name, unsigned bit, std::string detail, std::string fix) {
-    return {std::move(name), bit, Status::Fail, std::move(detail), std::move(fix)};
-}
 
 // [SECTION] PC/SC
 
@@ -279,45 +268,16 @@ CheckResult check_reception(const DoctorOptions& o) {
 }
 
 CheckResult check_clock(const DoctorOptions&) {
-    using namespace std::chrono;
-    auto now = system_clock::now();
-    auto year = static_cast<int>(year_month_day{floor<days>(now)}.year());
-    if (year < 2025 || year > 2100)
-        return fail("clock", kBitClock, "the system clock says the year is " + std::to_string(year),
-                    "set the time (timedatectl set-ntp true): certificate checks and records need it");
-    return ok("clock", kBitClock, "system clock " + std::to_string(year) + " (use NTP: timedatectl)");
+    return doctor::check_clock(kBitClock);
 }
 
 CheckResult check_disk(const DoctorOptions& o) {
-    std::error_code ec;
-    auto dir = o.data_dir;
-    while (!dir.empty() && !std::filesystem::exists(dir, ec))
-        dir = dir.parent_path();
-    if (dir.empty()) dir = "/";
-    struct statvfs vs {};
-    if (statvfs(dir.c_str(), &vs) != 0) return fail("disk", kBitDisk, "cannot stat " + dir.string(), "");
-    double free_mb = static_cast<double>(vs.f_bavail) * static_cast<double>(vs.f_frsize) / (1024.0 * 1024.0);
-    std::string d = std::to_string(static_cast<long long>(free_mb)) + " MB free at " + dir.string();
-    if (free_mb < 100) return fail("disk", kBitDisk, d, "free space: the outbox needs room for check-ins");
-    if (free_mb < 500) return warn("disk", kBitDisk, d, "free some space soon");
-    return ok("disk", kBitDisk, d);
+    return doctor::check_disk(o.data_dir, kBitDisk);
 }
 
 std::vector<CheckResult> run_all(const DoctorOptions& o) {
     return {check_camera(o), check_pcscd(o),     check_reader(o), check_card(o), check_models(o),
             check_fonts(o),  check_reception(o), check_clock(o),  check_disk(o)};
-}
-
-int report(const std::vector<CheckResult>& results, std::ostream& out) {
-    int code = 0;
-    for (const auto& r : results) {
-        const char* tag = r.status == Status::Ok ? "ok  " : r.status == Status::Warn ? "warn" : "FAIL";
-        out << "[" << tag << "] " << r.name << ": " << r.detail << "\n";
-        if (!r.fix.empty() && r.status != Status::Ok) out << "       fix: " << r.fix << "\n";
-        if (r.status == Status::Fail) code |= static_cast<int>(r.bit);
-    }
-    out << (code == 0 ? "all checks passed" : "some checks failed") << " (exit code " << code << ")\n";
-    return code;
 }
 
 std::vector<std::pair<std::string, std::string>> expected_model_sums() {

@@ -8,18 +8,9 @@
 #include <vector>
 
 #include "kiosk/config/config.h"
+#include "platform/doctor/checks.h"
 
 namespace uk::doctor {
-
-enum class Status { Ok, Warn, Fail };
-
-struct CheckResult {
-    std::string name;  // "camera", "pcscd", ...
-    unsigned bit = 0;  // its bit in the exit code when it fails
-    Status status = Status::Ok;
-    std::string detail;  // what was found
-    std::string fix;     // what to do (empty when ok)
-};
 
 struct DoctorOptions {
     config::KioskConfig config;
@@ -53,8 +44,6 @@ CheckResult check_clock(const DoctorOptions& o);
 CheckResult check_disk(const DoctorOptions& o);
 
 std::vector<CheckResult> run_all(const DoctorOptions& o);
-// Prints the report; returns the exit code (OR of the bits of failed checks; warnings do not count).
-int report(const std::vector<CheckResult>& results, std::ostream& out);
 
 // The model files and their sha256, as scripts/setup.d/models.sha256 lists them (built into the program).
 std::vector<std::pair<std::string, std::string>> expected_model_sums();
