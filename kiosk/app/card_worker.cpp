@@ -150,12 +150,19 @@ void CardWorker::handle(CardTask& t) {
             t.match_code.clear();
             if (!v) {
                 log("照合番号B VERIFY: " + std::string(to_string(v.fault())));
-                inbox_.post(ev::PhotoUnlockFailed{v.fault(), std::max(0, v.error().tries_left)}, t.epoch);
+                int left = v.error().tries_left;
+                if (left < 0) {  // not a wrong code: ask the card rather than guess
+                    auto now = card_.match_code_b_tries_left();
+                    left = now ? *now : 0;
+                }
+                inbox_.post(ev::PhotoUnlockFailed{v.fault(), left}, t.epoch);
                 return;
             }
             auto photo = card_.read_face_photo();
             if (!photo) {
-                inbox_.post(ev::PhotoUnlockFailed{photo.fault(), -1}, t.epoch);
+                log("chip photo: " + photo.error().message);
+                auto now = card_.match_code_b_tries_left();  // the right code just reset the counter
+                inbox_.post(ev::PhotoUnlockFailed{photo.fault(), now ? *now : 0}, t.epoch);
                 return;
             }
             {

@@ -174,6 +174,7 @@ TEST(CardWorker, UnlocksTheChipPhotoWithMatchCodeB) {
         auto* f = std::get_if<ev::PhotoUnlockFailed>(&p.event);
         ASSERT_NE(f, nullptr);
         EXPECT_EQ(f->fault, CardFault::NotFound);
+        EXPECT_EQ(f->tries_left, 10);  // the right code reset the counter; the flow must not see -1
     }
 }
 
