@@ -182,13 +182,23 @@ std::optional<CardQuad> find_card(const cv::Mat& bgr) {
     cv::minMaxLoc(grey, nullptr, &max_v);
     std::optional<Candidate> best;
     const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5));
-    for (double f : {0.0, 0.35, 0.6}) {
-        const double t = otsu + (max_v - otsu) * f;
-        cv::threshold(grey, mask, t, 255, cv::THRESH_BINARY);
-        cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
-        cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);
-        auto c = best_in_mask(mask, frame_area);
-        if (c && (!best || c->score > best->score)) best = c;
+    // The card is pale (little colour); a hand holding it is not. Thresholds on pale pixels only come first,
+    // so a thumb does not bend the outline; all pixels are the fallback (a card under coloured light).
+    cv::Mat hsv, pale;
+    cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
+    cv::extractChannel(hsv, pale, 1);
+    cv::threshold(pale, pale, 70, 255, cv::THRESH_BINARY_INV);
+    for (bool only_pale : {true, false}) {
+        for (double f : {0.0, 0.35, 0.6}) {
+            const double t = otsu + (max_v - otsu) * f;
+            cv::threshold(grey, mask, t, 255, cv::THRESH_BINARY);
+            if (only_pale) mask &= pale;
+            cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
+            cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);
+            auto c = best_in_mask(mask, frame_area);
+            if (c && (!best || c->score > best->score)) best = c;
+        }
+        if (best && best->fill >= 0.9) break;
     }
     if (!best) return std::nullopt;
     CardQuad q;
