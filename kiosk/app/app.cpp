@@ -76,13 +76,6 @@ void log_line(const std::string& s) {
     out_line("UK log " + s);
 }
 
-std::filesystem::path default_data_dir() {
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "uketsuke";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return std::filesystem::path(h) / ".local/share/uketsuke";
-    return std::filesystem::temp_directory_path() / "uketsuke";
-}
-
 std::string opt_int(const std::optional<int>& v) {
     return v ? std::to_string(*v) : "-";
 }
@@ -194,7 +187,7 @@ class Kiosk {
 };
 
 bool Kiosk::start_devices() {
-    std::filesystem::path data = opt_.data_dir.empty() ? default_data_dir() : opt_.data_dir;
+    std::filesystem::path data = resolve_data_dir(opt_);
     CardWorkerOptions co;
     co.expired_cert_grace = cfg_.flow.expired_cert_grace;
     co.log = [](const std::string& s) { log_line(s); };
@@ -302,18 +295,7 @@ void Kiosk::start_face() {
     std::string cam = !opt_.camera.empty() ? opt_.camera : cfg_.camera.device;
     if (!cfg_.camera.enabled) cam = "none";
     if (cam == "auto") cam = std::filesystem::exists("/dev/video0") ? "0" : "none";
-    std::filesystem::path models = opt_.models_dir;
-    if (models.empty() && !cfg_.face.models_dir.empty()) models = cfg_.face.models_dir;
-    if (models.empty()) {
-        std::error_code ec;
-        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-        for (auto p : {std::filesystem::path("models"), exe.parent_path() / "../../../../models",
-                       std::filesystem::path("/usr/share/uketsuke/models")})
-            if (std::filesystem::exists(p / "faceplugin")) {
-                models = p;
-                break;
-            }
-    }
+    std::filesystem::path models = resolve_models_dir(opt_, cfg_.face.models_dir);
     if (cam == "none" || models.empty()) {
         inbox_.post(ev::CameraStatus{false});
         log_line(std::string("face path off: ") +

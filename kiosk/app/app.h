@@ -41,4 +41,16 @@ struct AppOptions {
 // Runs the kiosk until the admin gesture, SIGTERM/SIGINT, or `frames`. Returns the process exit code.
 int run_kiosk(const AppOptions& options);
 
+// Where the kiosk keeps its state: --data, else $XDG_DATA_HOME/uketsuke, else ~/.local/share/uketsuke.
+std::filesystem::path resolve_data_dir(const AppOptions& options);
+// The face models: --models, else the configured folder, else ./models, the build tree's models/ or
+// /usr/share/uketsuke/models (the first that holds them); empty when none does.
+std::filesystem::path resolve_models_dir(const AppOptions& options, const std::string& configured);
+
+// `uketsuke-kiosk --check-config FILE`: every problem of the file, exit 0 when valid, 2 when not.
+int check_config(const std::filesystem::path& file);
+// `uketsuke-kiosk --doctor`: the facility's checks (docs/configuration.md); exit code = bits of failed
+// checks.
+int run_doctor(const AppOptions& options);
+
 }  // namespace uk::app

@@ -14,6 +14,8 @@ void usage() {
         "usage: uketsuke-kiosk [--demo] [options]\n"
         "  --demo                 embedded defaults: simulated card, local outbox, DEMO controls on screen\n"
         "  --config FILE          kiosk.toml (default: embedded defaults)\n"
+        "  --check-config FILE    check a configuration file and exit (0 valid, 2 not)\n"
+        "  --doctor               check camera, reader, pcscd, card, models, fonts, reception, clock, disk\n"
         "  --card sim|pcsc        card transport (default sim)\n"
         "  --identity NAME        simulated card holder (default yamada-taro; PIN 1234)\n"
         "  --data DIR             demo card PKI and outbox (default ~/.local/share/uketsuke)\n"
@@ -36,6 +38,7 @@ void usage() {
 
 int main(int argc, char** argv) {
     uk::app::AppOptions o;
+    bool doctor = false;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         auto next = [&]() -> const char* {
@@ -49,6 +52,10 @@ int main(int argc, char** argv) {
             o.demo = true;
         else if (a == "--config")
             o.config = next();
+        else if (a == "--check-config")
+            return uk::app::check_config(next());
+        else if (a == "--doctor")
+            doctor = true;
         else if (a == "--card")
             o.card = next();
         else if (a == "--identity")
@@ -90,5 +97,6 @@ int main(int argc, char** argv) {
             return 64;
         }
     }
+    if (doctor) return uk::app::run_doctor(o);
     return uk::app::run_kiosk(o);
 }

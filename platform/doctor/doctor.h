@@ -14,11 +14,11 @@ namespace uk::doctor {
 
 struct DoctorOptions {
     config::KioskConfig config;
-    std::filesystem::path models_dir;  // where the fetched model files are
-    std::filesystem::path data_dir;    // the kiosk's state (outbox, PKI of the demo)
-    std::vector<std::filesystem::path> font_candidates = {
-        "/usr/share/fonts/truetype/fonts-morisawa-bizud-gothic/BIZUDGothic-Regular.ttf",
-        "/usr/share/fonts/truetype/morisawa/BIZUDGothic-Regular.ttf"};
+    std::filesystem::path models_dir;                       // where the fetched model files are
+    std::filesystem::path data_dir;                         // the kiosk's state (outbox, PKI of the demo)
+    std::vector<std::filesystem::path> font_candidates = {  // what kiosk/ui/fonts.cpp loads
+        "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
+        "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"};
     int camera_timeout_ms = 3000;
 };
 

@@ -148,3 +148,22 @@ TEST_F(DoctorPcsc, MissingReaderIsReported) {
 
 }  // namespace
 }  // namespace uk::doctor
+
+namespace uk::doctor {
+namespace {
+
+TEST(DoctorFonts, TheInstalledUniversalDesignFontIsFound) {
+    auto r = check_fonts(options());
+    EXPECT_EQ(r.status, Status::Ok) << r.detail;
+}
+
+TEST(DoctorFonts, AMissingFontFailsWithTheFix) {
+    auto o = options();
+    o.font_candidates = {"/nonexistent/BIZUDPGothic-Regular.ttf"};
+    auto r = check_fonts(o);
+    EXPECT_EQ(r.status, Status::Fail);
+    EXPECT_NE(r.fix.find("fonts-morisawa-bizud-gothic"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace uk::doctor

@@ -1,0 +1,70 @@
+// The facility IT side of uketsuke-kiosk: --check-config and --doctor, and the paths both share with the
+// kiosk.
+#include <cstdlib>
+#include <iostream>
+
+#include "kiosk/app/app.h"
+#include "kiosk/config/config.h"
+#include "platform/doctor/doctor.h"
+
+namespace uk::app {
+
+std::filesystem::path resolve_data_dir(const AppOptions& options) {
+    if (!options.data_dir.empty()) return options.data_dir;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "uketsuke";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".local/share/uketsuke";
+    return std::filesystem::temp_directory_path() / "uketsuke";
+}
+
+std::filesystem::path resolve_models_dir(const AppOptions& options, const std::string& configured) {
+    if (!options.models_dir.empty()) return options.models_dir;
+    if (!configured.empty()) return configured;
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    for (auto p : {std::filesystem::path("models"), exe.parent_path() / "../../../../models",
+                   std::filesystem::path("/usr/share/uketsuke/models")})
+        if (std::filesystem::exists(p / "faceplugin")) return p;
+    return {};
+}
+
+int check_config(const std::filesystem::path& file) {
+    auto r = config::load_kiosk_config(file);
+    for (const auto& e : r.errors)
+        std::cerr << e.message() << "\n";
+    if (!r.config) {
+        std::cerr << r.errors.size() << (r.errors.size() == 1 ? " problem" : " problems") << " in "
+                  << file.string() << "\n";
+        return 2;
+    }
+    const auto& c = *r.config;
+    std::cout << file.string() << ": valid (facility " << c.flow.facility.code << " "
+              << to_string(c.flow.facility.type) << ", kiosk " << c.flow.kiosk_id << ", card "
+              << c.card.transport << ", reception " << c.reception.url << ")\n";
+    return 0;
+}
+
+int run_doctor(const AppOptions& options) {
+    doctor::DoctorOptions o;
+    if (!options.config.empty()) {
+        auto r = config::load_kiosk_config(options.config);
+        if (!r.config) {
+            for (const auto& e : r.errors)
+                std::cout << "[FAIL] config: " << e.message() << "\n";
+            std::cout << "fix the configuration first (uketsuke-kiosk --check-config "
+                      << options.config.string() << ")\n";
+            return 2;
+        }
+        o.config = *r.config;
+        std::cout << "[ok  ] config: " << options.config.string() << " is valid\n";
+    } else {
+        std::cout << "[ok  ] config: none given, checking the embedded defaults\n";
+    }
+    if (!options.camera.empty()) o.config.camera.device = options.camera;
+    o.data_dir = resolve_data_dir(options);
+    o.models_dir = resolve_models_dir(options, o.config.face.models_dir);
+    if (o.models_dir.empty()) o.models_dir = "models";
+    return doctor::report(doctor::run_all(o), std::cout);
+}
+
+}  // namespace uk::app
