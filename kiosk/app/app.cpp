@@ -183,7 +183,8 @@ class Kiosk {
     bool sound_on_ = true;
 
     std::string last_state_line_, last_buttons_line_;
-    std::string face_line_;  // guidance / prompt shown on the face screen
+    std::uint64_t state_lines_ = 0, buttons_after_state_ = 0;  // see report_buttons()
+    std::string face_line_;                                    // guidance / prompt shown on the face screen
 };
 
 bool Kiosk::start_devices() {
@@ -460,6 +461,7 @@ void Kiosk::report_state() {
     if (line != last_state_line_) {
         out_line(line);
         last_state_line_ = line;
+        ++state_lines_;
     }
 }
 
@@ -472,9 +474,12 @@ void Kiosk::report_buttons() {
                       static_cast<int>(b.y + b.h / 2));
         line += buf;
     }
-    if (line != last_buttons_line_) {
+    // Also after every state line, even when the targets did not move: a script that saw a new state then
+    // knows the next buttons line describes the screen drawn for it (the state line comes before that frame).
+    if (line != last_buttons_line_ || buttons_after_state_ != state_lines_) {
         out_line(line);
         last_buttons_line_ = line;
+        buttons_after_state_ = state_lines_;
     }
 }
 

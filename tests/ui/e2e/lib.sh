@@ -81,7 +81,9 @@ wait_state() {
 tap() {
     local id=$1 end=$((SECONDS + 10)) pos=""
     while [ $SECONDS -lt $end ]; do
-        pos=$(grep '^UK buttons' "$LOG" | tail -n1 | tr ' ' '\n' | grep -E "^${id//./\\.}@" | head -n1 | cut -d@ -f2 || true)
+        # Only a buttons line printed after the latest state line describes the screen now shown.
+        pos=$(awk '/^UK state/ {b = ""} /^UK buttons/ {b = $0} END {print b}' "$LOG" | tr ' ' '\n' |
+            grep -E "^${id//./\\.}@" | head -n1 | cut -d@ -f2 || true)
         [ -n "$pos" ] && break
         sleep 0.05
     done
