@@ -192,12 +192,24 @@ TEST_F(ApiTest, OtherContentTypesAre415) {
 }
 
 TEST_F(ApiTest, OversizedBodiesAre413) {
+    // The service answers from the declared length, before the body arrives. A client still writing 70 KB
+    // then may see the connection reset before it reads the answer (timing-dependent), so the request is
+    // sent by hand: headers only, then the answer is read.
+    RawTls raw(r_.port);
+    ASSERT_TRUE(raw.connected());
+    raw.send("POST /api/v1/checkins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ +
+             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(70 * 1024) +
+             "\r\n\r\n");
+    std::string answer = raw.read_all(std::chrono::seconds(5), "}");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 200);
+    EXPECT_NE(answer.find("too large"), std::string::npos) << answer;
+    // A real oversized body through the ordinary client: refused either way, and nothing is stored.
     auto j = to_json(sample_record());
     j["padding"] = std::string(70 * 1024, 'x');
     auto res = push(j.dump(), token_);
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 413);
-    EXPECT_NE(error_of(res).find("too large"), std::string::npos) << res->body;
+    if (res) {
+        EXPECT_EQ(res->status, 413);
+    }
     EXPECT_EQ(stored(), 0);
 }
 
