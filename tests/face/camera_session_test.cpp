@@ -274,7 +274,7 @@ TEST_F(Session, AFaceThatLeavesDuringTheChallengeStartsItOver) {
     CameraSource cam(o);
     SessionOptions so;
     so.overall_timeout = 12000ms;  // several loops of the clip, so a slow (loaded) machine still sees one
-    so.challenge.timeout = 20s;  // only the restarts can end a challenge here
+    so.challenge.timeout = 20s;    // only the restarts can end a challenge here
     FaceSession s(verifier(), nullptr, so);
     s.start(cam, file_bytes(kFaces + "/obama/2.jpg"));
     bool challenged = false, restarted = false;
