@@ -12,7 +12,7 @@ const TEXT = {
     'status.waiting': '待ち', 'status.called': '呼び出し中', 'status.in_consultation': '診察中',
     'status.done': '完了', 'status.cancelled': '取消',
     'method.face': '顔認証', 'method.pin': '暗証番号', 'method.staff_visual': '目視確認',
-    'qual.pending': '確認待ち', 'qual.valid': '有効', 'qual.invalid': '無効',
+    'qual.pending': '確認待ち', 'qual.valid': '有効', 'qual.invalid': '無効', 'qual.details': '資格・同意情報',
     'consent.medication': '薬剤', 'consent.health_checkup': '健診', 'consent.medical_treatment': '診療',
     'consent.surgery': '手術', agreed: '同意', refused: '不同意',
     'act.call': '呼出', 'act.start': '開始', 'act.finish': '終了', 'act.cancel': '取消',
@@ -31,7 +31,7 @@ const TEXT = {
     'status.waiting': 'Waiting', 'status.called': 'Called', 'status.in_consultation': 'In consultation',
     'status.done': 'Done', 'status.cancelled': 'Cancelled',
     'method.face': 'Face', 'method.pin': 'PIN', 'method.staff_visual': 'Visual check',
-    'qual.pending': 'Pending', 'qual.valid': 'Valid', 'qual.invalid': 'Invalid',
+    'qual.pending': 'Pending', 'qual.valid': 'Valid', 'qual.invalid': 'Invalid', 'qual.details': 'Details / consented info',
     'consent.medication': 'Medication', 'consent.health_checkup': 'Checkup', 'consent.medical_treatment': 'Treatment',
     'consent.surgery': 'Surgery', agreed: 'agreed', refused: 'refused',
     'act.call': 'Call', 'act.start': 'Start', 'act.finish': 'Finish', 'act.cancel': 'Cancel',
@@ -198,7 +198,9 @@ function renderRow(e) {
     el('td', {}, el('span', { class: 'status ' + e.status }, t('status.' + e.status)),
       e.updated_by ? el('div', { class: 'muted' }, e.updated_by) : null),
     el('td', {}, t('method.' + ((r.verification || {}).method || ''))),
-    el('td', {}, qual, q.reason ? el('div', { class: 'bad' }, q.reason) : null),
+    el('td', {}, qual, q.reason ? el('div', { class: 'bad' }, q.reason) : null,
+      q.status !== 'pending' ? el('div', {}, el('a', { href: '/qualification/viewer?record=' + e.record_id,
+        target: '_blank', rel: 'noopener' }, t('qual.details'))) : null),
     consents, actions);
 }
 
