@@ -28,6 +28,7 @@
 #include "kiosk/app/sim_reader.h"
 #include "kiosk/checkin/flow.h"
 #include "kiosk/config/config.h"
+#include "kiosk/queue/reception_client.h"
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/strings.h"
@@ -153,6 +154,7 @@ class Kiosk {
     void report_state();
     void report_buttons();
     bool ensure_fonts();
+    std::unique_ptr<ReceptionTransport> reception_transport() const;
 
     AppOptions opt_;
     config::KioskConfig cfg_;
@@ -192,7 +194,20 @@ bool Kiosk::start_devices() {
     CardWorkerOptions co;
     co.expired_cert_grace = cfg_.flow.expired_cert_grace;
     co.log = [](const std::string& s) { log_line(s); };
-    co.challenge = [] {
+    // The PIN path signs a challenge the reception issued (single use, bound to this kiosk), so the reception
+    // can check the card's signature. Without a reception the kiosk makes one: the record still carries the
+    // card's signature, and the reception that finally receives it tells staff it cannot confirm it.
+    std::shared_ptr<ReceptionTransport> challenges = reception_transport();
+    co.challenge = [challenges] {
+        if (challenges) {
+            ReceptionClient client(*challenges);
+            auto issued = client.request_challenge();
+            if (issued)
+                return std::make_pair(issued->id,
+                                      card::Bytes(issued->to_sign.begin(), issued->to_sign.end()));
+            log_line("PIN path: no challenge from the reception (" + issued.error() +
+                     "); using a kiosk challenge");
+        }
         card::Bytes c(32);
         RAND_bytes(c.data(), static_cast<int>(c.size()));
         return std::make_pair("kiosk:" + new_uuid(), c);
@@ -259,34 +274,39 @@ bool Kiosk::start_devices() {
     return true;
 }
 
-// The outbox, and the reception it pushes to when one is configured (URL, token file, certificate).
-void Kiosk::start_queue(const std::filesystem::path& data) {
-    std::unique_ptr<ReceptionTransport> transport;
+// A connection to the configured reception (URL, the kiosk's token, the pinned certificate), or null when no
+// reception is configured. Each user gets its own (the outbox's pusher, the card worker's challenges).
+std::unique_ptr<ReceptionTransport> Kiosk::reception_transport() const {
     const auto& rc = cfg_.reception;
-    if (!rc.token_file.empty() && !rc.ca_file.empty()) {
-        HttpsTransportConfig hc;
-        std::string url = rc.url;
-        if (url.rfind("https://", 0) == 0) url = url.substr(8);
-        if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
-        if (auto colon = url.rfind(':'); colon != std::string::npos) {
-            hc.host = url.substr(0, colon);
-            hc.port = std::atoi(url.c_str() + colon + 1);
-        } else {
-            hc.host = url;
-            hc.port = 443;
-        }
-        hc.pinned_cert_path = rc.ca_file;
-        std::ifstream tf(rc.token_file);
-        std::getline(tf, hc.token);
-        if (hc.token.empty())
-            log_line("reception token file " + rc.token_file + " is empty or unreadable");
-        else
-            transport = std::make_unique<HttpsTransport>(hc);
+    if (rc.token_file.empty() || rc.ca_file.empty()) return nullptr;
+    HttpsTransportConfig hc;
+    std::string url = rc.url;
+    if (url.rfind("https://", 0) == 0) url = url.substr(8);
+    if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
+    if (auto colon = url.rfind(':'); colon != std::string::npos) {
+        hc.host = url.substr(0, colon);
+        hc.port = std::atoi(url.c_str() + colon + 1);
     } else {
+        hc.host = url;
+        hc.port = 443;
+    }
+    hc.pinned_cert_path = rc.ca_file;
+    std::ifstream tf(rc.token_file);
+    std::getline(tf, hc.token);
+    if (hc.token.empty()) {
+        log_line("reception token file " + rc.token_file + " is empty or unreadable");
+        return nullptr;
+    }
+    return std::make_unique<HttpsTransport>(hc);
+}
+
+// The outbox, and the reception it pushes to when one is configured.
+void Kiosk::start_queue(const std::filesystem::path& data) {
+    std::unique_ptr<ReceptionTransport> transport = reception_transport();
+    if (!transport)
         log_line(
             "no reception configured (reception.token_file, reception.ca_file): check-ins wait in the "
             "outbox");
-    }
     outbox_ = std::make_unique<QueueWorker>(data / "outbox", std::move(transport), inbox_, clock_,
                                             [](const std::string& s) { log_line(s); });
 }

@@ -1,5 +1,7 @@
 #include "kiosk/queue/reception_client.h"
 
+#include <openssl/evp.h>
+
 #include <nlohmann/json.hpp>
 
 namespace uk {
@@ -60,6 +62,25 @@ Result<VisualCheckStatus> ReceptionClient::poll_visual_check(const std::string& 
     HttpReply r = t_.get("/api/v1/visual-checks/" + id);
     if (r.status != 200) return failure("visual check", r);
     return read_status(r);
+}
+
+Result<IssuedChallenge> ReceptionClient::request_challenge() {
+    HttpReply r = t_.post_json("/api/v1/qualification/challenges", "{}");
+    if (r.status != 201 && r.status != 200) return failure("challenge", r);
+    json j = json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("challenge_id") || !j["challenge_id"].is_string() ||
+        !j.contains("to_sign") || !j["to_sign"].is_string())
+        return Error{"challenge: the reception's answer has no challenge_id / to_sign"};
+    std::string b64 = j["to_sign"].get<std::string>();
+    if (b64.empty() || b64.size() % 4 != 0 || b64.size() > 4096)
+        return Error{"challenge: to_sign is not base64"};
+    std::vector<std::uint8_t> out(b64.size() / 4 * 3);
+    int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(b64.data()),
+                            static_cast<int>(b64.size()));
+    if (n < 0) return Error{"challenge: to_sign is not base64"};
+    std::size_t pad = (b64.end()[-1] == '=') + (b64.end()[-2] == '=');  // EVP_DecodeBlock keeps padding zeros
+    out.resize(static_cast<std::size_t>(n) - pad);
+    return IssuedChallenge{j["challenge_id"].get<std::string>(), std::move(out)};
 }
 
 }  // namespace uk

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/result.h"
 #include "kiosk/queue/transport.h"
@@ -25,6 +26,13 @@ struct VisualCheckStatus {
     std::string staff_id;  // who confirmed or rejected (goes into the record's verification.staff.staff_id)
 };
 
+// A challenge the reception issued for the PIN path: single use, short-lived, bound to this kiosk. The card
+// signs `to_sign` after the VERIFY; the check-in record carries `id` and the signature.
+struct IssuedChallenge {
+    std::string id;
+    std::vector<std::uint8_t> to_sign;
+};
+
 class ReceptionClient {
   public:
     explicit ReceptionClient(ReceptionTransport& t) : t_(t) {}
@@ -35,6 +43,8 @@ class ReceptionClient {
     // `request_id` is a UUID the kiosk makes; asking again with the same id is harmless.
     Result<VisualCheckStatus> request_visual_check(const std::string& request_id, int kiosk_ticket);
     Result<VisualCheckStatus> poll_visual_check(const std::string& request_id);
+    // POST /api/v1/qualification/challenges (docs/qualification.md).
+    Result<IssuedChallenge> request_challenge();
 
   private:
     ReceptionTransport& t_;

@@ -269,3 +269,53 @@ TEST(ReceptionClientHttps, HeartbeatAndAlertReachTheMonitorData) {
 
 }  // namespace
 }  // namespace uk
+
+namespace uk {
+namespace {
+
+// [SECTION] PIN-path challenge from the reception (issue 8)
+
+class OneReply final : public ReceptionTransport {
+  public:
+    explicit OneReply(HttpReply r) : reply_(std::move(r)) {}
+    std::string path;
+    HttpReply post_json(std::string_view p, const std::string&) override {
+        path = std::string(p);
+        return reply_;
+    }
+    HttpReply get(std::string_view) override { return {}; }
+
+  private:
+    HttpReply reply_;
+};
+
+TEST(ReceptionChallenge, IssuedChallengeIsDecodedExactly) {
+    // "uketsuke-challenge/1\n" base64-encoded: 21 bytes, no padding.
+    OneReply t(
+        {201, R"({"challenge_id":"c-1","to_sign":"dWtldHN1a2UtY2hhbGxlbmdlLzEK","expires_at":"x"})", ""});
+    auto c = ReceptionClient(t).request_challenge();
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_EQ(t.path, "/api/v1/qualification/challenges");
+    EXPECT_EQ(c->id, "c-1");
+    EXPECT_EQ(std::string(c->to_sign.begin(), c->to_sign.end()), "uketsuke-challenge/1\n");
+    OneReply padded({201, R"({"challenge_id":"c-2","to_sign":"YWI="})", ""});  // "ab": padding is not data
+    auto p = ReceptionClient(padded).request_challenge();
+    ASSERT_TRUE(p.ok()) << p.error();
+    EXPECT_EQ(std::string(p->to_sign.begin(), p->to_sign.end()), "ab");
+}
+
+TEST(ReceptionChallenge, RefusalsAndBrokenAnswersAreErrorsNotChallenges) {
+    OneReply down({0, "", "connection refused"});
+    EXPECT_EQ(ReceptionClient(down).request_challenge().error(),
+              "challenge: reception not reachable: connection refused");
+    OneReply no_field({201, R"({"challenge_id":"c-1"})", ""});
+    EXPECT_FALSE(ReceptionClient(no_field).request_challenge().ok());
+    OneReply junk({201, R"({"challenge_id":"c-1","to_sign":"!!!!"})", ""});
+    EXPECT_EQ(ReceptionClient(junk).request_challenge().error(), "challenge: to_sign is not base64");
+    OneReply refused({401, R"({"error":"unknown kiosk token"})", ""});
+    EXPECT_EQ(ReceptionClient(refused).request_challenge().error(),
+              "challenge: HTTP 401: unknown kiosk token");
+}
+
+}  // namespace
+}  // namespace uk
