@@ -253,27 +253,6 @@ CheckinRecord read_record(const json& j) {
     return rec;
 }
 
-// Index of the first byte that is not part of well-formed UTF-8 (overlongs, surrogates and > U+10FFFF
-// included), or npos.
-std::size_t first_invalid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return i;
-        std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        for (std::size_t k = 1; k < len; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc >> 6) != 0x2) return i;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
-        i += len;
-    }
-    return std::string_view::npos;
-}
-
 }  // namespace
 
 json to_json(const CheckinRecord& r) {
@@ -395,6 +374,25 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
     if (!ymd.ok() || h > 23 || m > 59 || sec > 59) return std::nullopt;
     auto tp = sys_days{ymd} + hours{h} + minutes{m} + seconds{sec} + nanoseconds{nanos};
     return time_point_cast<WallTime::duration>(tp);
+}
+
+std::size_t first_invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return i;
+        std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+        for (std::size_t k = 1; k < len; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return i;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return i;
+        i += len;
+    }
+    return std::string_view::npos;
 }
 
 std::string uuid_v4_from_bytes(const unsigned char (&in)[16]) {

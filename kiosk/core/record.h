@@ -97,6 +97,10 @@ Result<CheckinRecord> parse_checkin_record(std::string_view json_text);
 std::string format_rfc3339(WallTime t);
 std::optional<WallTime> parse_rfc3339(std::string_view s);
 
+// Index of the first byte that is not well-formed UTF-8 (overlongs, surrogates and > U+10FFFF included), or
+// std::string_view::npos. The record parser refuses such text; the reception checks other bodies with it.
+std::size_t first_invalid_utf8(std::string_view s);
+
 // A UUID v4 string from 16 random bytes (the caller owns the randomness; kiosk/app uses the OS).
 std::string uuid_v4_from_bytes(const unsigned char (&bytes)[16]);
 bool is_uuid(std::string_view s);

@@ -66,41 +66,6 @@ std::string cookie_value(const httplib::Request& req, std::string_view name) {
     return {};
 }
 
-// Index of the first byte that breaks UTF-8 (overlongs, surrogates and > U+10FFFF included), or npos.
-std::size_t invalid_utf8_at(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n;
-        std::uint32_t cp;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return i;
-        }
-        for (std::size_t k = 1; k <= n; ++k) {
-            if (i + k >= s.size()) return i;
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-        i += n + 1;
-    }
-    return std::string_view::npos;
-}
-
 std::int64_t unix_ms(WallTime t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
@@ -109,7 +74,7 @@ std::int64_t unix_ms(WallTime t) {
 class BodyReader {
   public:
     static Result<json> parse(const std::string& body) {
-        if (auto bad = invalid_utf8_at(body); bad != std::string_view::npos)
+        if (auto bad = first_invalid_utf8(body); bad != std::string_view::npos)
             return Error{"body is not valid UTF-8 (byte " + std::to_string(bad) + ")"};
         json j = json::parse(body, nullptr, false);
         if (j.is_discarded()) return Error{"malformed JSON"};
@@ -534,7 +499,7 @@ struct ReceptionService::Impl {
             auto kiosk = kiosk_auth(req, res);
             if (!kiosk) return;
             if (!require_json(req, res)) return;
-            if (auto bad = invalid_utf8_at(req.body); bad != std::string_view::npos)
+            if (auto bad = first_invalid_utf8(req.body); bad != std::string_view::npos)
                 return reply_error(res, 400, "body is not valid UTF-8 (byte " + std::to_string(bad) + ")");
             auto rec = parse_checkin_record(req.body);
             if (!rec) return reply_error(res, 400, rec.error());

@@ -14,6 +14,7 @@
 namespace uk {
 namespace {
 
+using uk::testing::free_port;
 using uk::testing::TempDir;
 
 std::string run_capture(const std::string& cmd) {
@@ -27,18 +28,6 @@ std::string run_capture(const std::string& cmd) {
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
         out.pop_back();
     return out;
-}
-
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 // The service as a child process, stopped by its PID only.

@@ -74,6 +74,19 @@ class TempDir {
 
 // [SECTION] Records
 
+// A loopback port nobody listens on right now (the kernel picks it; closed again at once).
+inline int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
 inline std::string make_uuid(std::uint64_t seed) {
     static std::mt19937_64 rng{std::random_device{}()};
     static std::mutex mu;

@@ -11,6 +11,7 @@
 
 #include "reception/server/doctor.h"
 #include "reception/server/tls.h"
+#include "tests/reception/test_support.h"
 
 namespace uk::reception {
 namespace {
@@ -31,21 +32,10 @@ class ReceptionDoctor : public ::testing::Test {
         fs::create_directories(dir_);
         fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace);
         cfg_.data_dir = dir_.string();
-        cfg_.port = free_port();
+        cfg_.port = uk::testing::free_port();
         ASSERT_TRUE(ensure_self_signed(dir_.string() + "/tls", "127.0.0.1"));
     }
     void TearDown() override { fs::remove_all(dir_); }
-    static int free_port() {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
     fs::path dir_;
     ServiceConfig cfg_;
 };
