@@ -22,9 +22,12 @@ install(FILES ${UK_DEPLOY_DIR}/kiosk.example.toml DESTINATION /etc/uketsuke RENA
 install(FILES ${UK_DEPLOY_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR}/../uketsuke-kiosk COMPONENT kiosk)
 
 # [SECTION] Reception
-if(TARGET uketsuke-reception)
-    install(TARGETS uketsuke-reception RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT reception)
-endif()
+# The service, and the qualification simulator's admin tool with the test-PKI generator it seeds from.
+foreach(exe uketsuke-reception uketsuke-qualification uketsuke-pki)
+    if(TARGET ${exe})
+        install(TARGETS ${exe} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT reception)
+    endif()
+endforeach()
 install(FILES ${UK_DEPLOY_DIR}/systemd/uketsuke-reception.service DESTINATION /lib/systemd/system
         COMPONENT reception)
 install(FILES ${UK_DEPLOY_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR}/../uketsuke-reception
