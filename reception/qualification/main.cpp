@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "reception/qualification/reception_hook.h"
 #include "reception/qualification/seed.h"
 #include "reception/qualification/simulator.h"
 
@@ -55,28 +56,10 @@ int fail(const std::string& msg) {
     return 1;
 }
 
+// The admin tool also shows the database id `set` takes.
 nlohmann::json person_json(const InsuredPerson& p) {
-    nlohmann::json j = {{"id", p.id},
-                        {"insurer_number", p.insurer_number},
-                        {"insurer_name", p.insurer_name},
-                        {"card_symbol", p.card_symbol},
-                        {"card_number", p.card_number},
-                        {"branch_number", p.branch_number},
-                        {"personal_family", p.personal_family},
-                        {"name", p.name},
-                        {"name_kana", p.name_kana},
-                        {"sex", p.sex},
-                        {"birth_date", p.birth_date},
-                        {"burden_percent", p.burden_percent},
-                        {"valid_from", p.valid_from},
-                        {"valid_until", p.valid_until},
-                        {"lost_on", p.lost_on},
-                        {"loss_reason", p.loss_reason}};
-    if (p.limit)
-        j["limit"] = {{"classification", p.limit->classification},
-                      {"category", p.limit->category},
-                      {"valid_from", p.limit->valid_from},
-                      {"valid_until", p.limit->valid_until}};
+    nlohmann::json j = insured_person_json(p);
+    j["id"] = p.id;
     return j;
 }
 

@@ -35,30 +35,6 @@ std::optional<json> parse_body(const httplib::Request& req, httplib::Response& r
     return j;
 }
 
-json person_json(const InsuredPerson& p) {
-    json j = {{"insurer_number", p.insurer_number},
-              {"insurer_name", p.insurer_name},
-              {"card_symbol", p.card_symbol},
-              {"card_number", p.card_number},
-              {"branch_number", p.branch_number},
-              {"personal_family", p.personal_family},
-              {"name", p.name},
-              {"name_kana", p.name_kana},
-              {"sex", p.sex},
-              {"birth_date", p.birth_date},
-              {"burden_percent", p.burden_percent},
-              {"valid_from", p.valid_from},
-              {"valid_until", p.valid_until},
-              {"lost_on", p.lost_on},
-              {"loss_reason", p.loss_reason}};
-    if (p.limit)
-        j["limit"] = {{"classification", p.limit->classification},
-                      {"category", p.limit->category},
-                      {"valid_from", p.limit->valid_from},
-                      {"valid_until", p.limit->valid_until}};
-    return j;
-}
-
 // A face statement from JSON: every field required, no others.
 Result<FaceStatement> statement_from_json(const json& j) {
     static const char* kFields[] = {"kiosk_id",        "record_id",          "cert_serial_hex", "cert_issuer",
@@ -105,6 +81,30 @@ json statement_to_json(const FaceStatement& f) {
 }
 
 }  // namespace
+
+json insured_person_json(const InsuredPerson& p) {
+    json j = {{"insurer_number", p.insurer_number},
+              {"insurer_name", p.insurer_name},
+              {"card_symbol", p.card_symbol},
+              {"card_number", p.card_number},
+              {"branch_number", p.branch_number},
+              {"personal_family", p.personal_family},
+              {"name", p.name},
+              {"name_kana", p.name_kana},
+              {"sex", p.sex},
+              {"birth_date", p.birth_date},
+              {"burden_percent", p.burden_percent},
+              {"valid_from", p.valid_from},
+              {"valid_until", p.valid_until},
+              {"lost_on", p.lost_on},
+              {"loss_reason", p.loss_reason}};
+    if (p.limit)
+        j["limit"] = {{"classification", p.limit->classification},
+                      {"category", p.limit->category},
+                      {"valid_from", p.limit->valid_from},
+                      {"valid_until", p.limit->valid_until}};
+    return j;
+}
 
 fs::path ReceptionQualification::folder(const fs::path& reception_data_dir) {
     return reception_data_dir / "qualification";
@@ -229,7 +229,7 @@ void ReceptionQualification::register_routes(httplib::Server& s, RouteAuth auth)
             {"checked_at", format_rfc3339(WallTime(std::chrono::milliseconds(sc.confirmed_ms)))}};
         if (sc.person_id != 0) {
             if (auto p = svc_->db().get_person(sc.person_id); p && p->has_value())
-                out["insured"] = person_json(**p);
+                out["insured"] = insured_person_json(**p);
         }
         reply(res, 200, out);
     });

@@ -26,6 +26,8 @@
 #include "kiosk/core/result.h"
 #include "reception/qualification/simulator.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace httplib {
 class Server;
 struct Request;
@@ -33,6 +35,9 @@ struct Response;
 }  // namespace httplib
 
 namespace uk::qualification {
+
+// An insured person's data as staff and the admin tool see it (JSON object, field names as in types.h).
+nlohmann::json insured_person_json(const InsuredPerson& p);
 
 struct RouteAuth {
     // Returns the kiosk id, or nullopt after answering the request itself (401 ...).
