@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,8 +83,25 @@ bool pcscd_alive_elsewhere() {
 
 }  // namespace
 
+int lock_pcscd_machine_wide(std::chrono::seconds wait) {
+    int fd = ::open(kPcscdLockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) return -1;
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::close(fd);
+            return -1;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    return fd;
+}
+
 Result<std::unique_ptr<Pcscd>> Pcscd::start() {
     auto p = std::unique_ptr<Pcscd>(new Pcscd());
+    p->lock_fd_ = lock_pcscd_machine_wide();
+    if (p->lock_fd_ < 0)
+        return Error{std::string("cannot take the machine-wide pcscd lock ") + kPcscdLockFile};
     std::random_device rd;
     p->dir_ =
         fs::temp_directory_path() / ("uk-pcscd-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
@@ -144,6 +162,7 @@ Pcscd::~Pcscd() {
     stop();
     std::error_code ec;
     fs::remove_all(dir_, ec);
+    if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 SimCard::SimCard(const fs::path& data, const std::string& identity, std::uint16_t port,

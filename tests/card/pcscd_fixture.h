@@ -1,7 +1,8 @@
 // Real components for the integration tests: pcscd with the vpcd driver on a private reader.conf directory
 // and port, and uketsuke-cardsim processes as cards. Both are started here and stopped by PID (SIGTERM, then
 // SIGKILL after a grace period); never by name. Only one pcscd can run per machine: ctest runs these tests
-// under RESOURCE_LOCK pcscd.
+// under RESOURCE_LOCK pcscd, and across ctest runs (two build trees on one machine) a Pcscd holds the
+// machine-wide lock below from start to destruction.
 #pragma once
 
 #include <sys/types.h>
@@ -24,6 +25,11 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
 // SIGTERM, wait up to `grace`, then SIGKILL; returns the exit status (or -1).
 int stop_process(pid_t pid, std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 
+// flock(2) on kPcscdLockFile, waiting up to `wait`; returns the open descriptor (closing it releases the
+// lock) or -1. tests/ui/e2e/pcsc_path.sh and the doctor tests take the same lock.
+inline constexpr const char* kPcscdLockFile = "/tmp/uketsuke-pcscd.lock";
+int lock_pcscd_machine_wide(std::chrono::seconds wait = std::chrono::seconds(900));
+
 class Pcscd {
   public:
     static constexpr const char* kReaderName = "Uketsuke Test VPCD 00 00";
@@ -40,6 +46,7 @@ class Pcscd {
     std::filesystem::path dir_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
+    int lock_fd_ = -1;
 };
 
 // A card: uketsuke-cardsim --identity NAME --data DIR --port P [extra...].

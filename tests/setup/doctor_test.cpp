@@ -1,9 +1,11 @@
 // `uketsuke-kiosk --doctor` reports a missing camera, a missing reader, an unreachable reception and missing
 // or corrupt model files correctly, each with its own bit in the exit code. pcscd is started and stopped by
 // PID here.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +102,12 @@ TEST(Doctor, ReportOrsTheBitsOfFailedChecksOnly) {
 
 class DoctorPcsc : public ::testing::Test {
   protected:
+    // The machine-wide pcscd lock of tests/card/pcscd_fixture.h: another build tree's tests may run a pcscd.
+    void SetUp() override {
+        lock_fd_ = ::open("/tmp/uketsuke-pcscd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        ASSERT_GE(lock_fd_, 0);
+        ASSERT_EQ(::flock(lock_fd_, LOCK_EX), 0);
+    }
     static bool daemon_socket_exists() { return fs::exists("/run/pcscd/pcscd.comm"); }
 
     void start_pcscd_without_readers() {
@@ -119,8 +127,10 @@ class DoctorPcsc : public ::testing::Test {
             int st = 0;
             ::waitpid(pid_, &st, 0);
         }
+        if (lock_fd_ >= 0) ::close(lock_fd_);
     }
     pid_t pid_ = -1;
+    int lock_fd_ = -1;
     fs::path conf_;
 };
 

@@ -5,6 +5,9 @@
 # the card is taken and the kiosk returns to the start.
 source "$(dirname "$0")/lib.sh"
 CARDSIM=${CARDSIM:?set CARDSIM to uketsuke-cardsim}
+# The machine-wide pcscd lock of tests/card/pcscd_fixture.h (another build tree's tests may run a pcscd).
+exec 9> /tmp/uketsuke-pcscd.lock
+flock -w 900 9 || fail "another test holds /tmp/uketsuke-pcscd.lock"
 if [ -f /run/pcscd/pcscd.pid ] && kill -0 "$(cat /run/pcscd/pcscd.pid)" 2>/dev/null; then
     fail "another pcscd is running (pid $(cat /run/pcscd/pcscd.pid)); this test needs its own"
 fi
