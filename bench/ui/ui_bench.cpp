@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
         vm.strings = &strings;
         vm.facility_name = cfg.facility.name;
         vm.pin_length = g.pin_length;
+        vm.card_front = g.card_front;
         vm.time_s = i / 60.0;
         vm.demo = true;
         v.begin_frame();

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -20,12 +21,15 @@
 #include <SDL.h>
 #include <imgui.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "kiosk/app/card_worker.h"
+#include "kiosk/app/cardfront_worker.h"
 #include "kiosk/app/event_inbox.h"
 #include "kiosk/app/face_worker.h"
 #include "kiosk/app/queue_worker.h"
 #include "kiosk/app/sim_reader.h"
+#include "kiosk/cardfront/typed_entry.h"
 #include "kiosk/checkin/flow.h"
 #include "kiosk/config/config.h"
 #include "kiosk/queue/reception_client.h"
@@ -36,6 +40,8 @@
 #include "platform/pcsc/pcsc.h"
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
+#include "tools/cardfront/render.h"
+#include "tools/cardfront/scene.h"
 #include "tools/cardsim/identity.h"
 #include "tools/cardsim/photo.h"
 #include "tools/cardsim/sim_card.h"
@@ -146,6 +152,11 @@ class Kiosk {
   private:
     bool start_devices();
     void start_face();
+    std::string face_camera() const;
+    void start_card_front(const std::string& camera);
+    std::string demo_card_front_clip(const std::filesystem::path& dir);
+    void handle_card_front_keys(const std::vector<ui::CardFrontInput>& keys);
+    void fill_card_front_view(ui::ViewModel& vm);
     void start_queue(const std::filesystem::path& data);
     void dispatch(const checkin::Event& e);
     void apply(const checkin::Effect& e);
@@ -171,7 +182,10 @@ class Kiosk {
     std::unique_ptr<CardWorker> card_;
     std::unique_ptr<QueueWorker> outbox_;
     std::unique_ptr<FaceWorker> face_;
-    std::optional<std::string> sim_match_code_;  // demo stand-in for the card-front camera (issue 10)
+    std::unique_ptr<CardFrontWorker> front_;
+    cardfront::TypedCardFront typed_;       // the card-front keypad's entry (wiped with the session)
+    std::optional<MatchCodeB> typed_code_;  // what the patient typed, until the VERIFY takes it
+    const pki::IdentitySpec* demo_spec_ = nullptr;
 
     std::unique_ptr<sdl::Video> video_;
     std::unique_ptr<sdl::Audio> audio_;
@@ -193,6 +207,7 @@ bool Kiosk::start_devices() {
     std::filesystem::path data = resolve_data_dir(opt_);
     CardWorkerOptions co;
     co.expired_cert_grace = cfg_.flow.expired_cert_grace;
+    co.min_match_code_tries = cfg_.flow.min_match_code_tries;
     co.log = [](const std::string& s) { log_line(s); };
     // The PIN path signs a challenge the reception issued (single use, bound to this kiosk), so the reception
     // can check the card's signature. Without a reception the kiosk makes one: the record still carries the
@@ -238,6 +253,8 @@ bool Kiosk::start_devices() {
         monitor_->start();
         start_queue(data);
         start_face();
+        start_card_front(!cfg_.camera.card_front_device.empty() ? cfg_.camera.card_front_device
+                                                                : face_camera());
         return true;
     }
     if (opt_.card != "sim") {
@@ -264,13 +281,18 @@ bool Kiosk::start_devices() {
         }
         id->face_jp2 = std::move(*jp2);
     }
-    for (const auto& spec : pki::default_identities())
-        if (spec.name == opt_.identity) sim_match_code_ = pki::match_code_b(spec);
+    static const std::vector<pki::IdentitySpec> specs = pki::default_identities();
+    for (const auto& spec : specs)
+        if (spec.name == opt_.identity) demo_spec_ = &spec;
     sim_card_ = std::make_unique<cardsim::SimulatedCard>(std::move(*id));
     sim_reader_ = std::make_unique<SimReader>(*sim_card_);
     card_ = std::make_unique<CardWorker>(*sim_reader_, inbox_, clock_, std::move(co));
     start_queue(data);
     start_face();
+    // The simulated card has no front to hold up: unless a card-front camera is configured, the demo shows
+    // the reader a clip of its front (rendered from the identity, the fictional design of tools/cardfront).
+    start_card_front(!cfg_.camera.card_front_device.empty() ? cfg_.camera.card_front_device
+                                                            : demo_card_front_clip(pki_dir));
     return true;
 }
 
@@ -312,10 +334,15 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
 }
 
 // The face path: a camera (a device, or a recorded clip for the demo and tests) and the face models.
-void Kiosk::start_face() {
+std::string Kiosk::face_camera() const {
     std::string cam = !opt_.camera.empty() ? opt_.camera : cfg_.camera.device;
     if (!cfg_.camera.enabled) cam = "none";
     if (cam == "auto") cam = std::filesystem::exists("/dev/video0") ? "0" : "none";
+    return cam;
+}
+
+void Kiosk::start_face() {
+    std::string cam = face_camera();
     std::filesystem::path models = resolve_models_dir(opt_, cfg_.face.models_dir);
     if (cam == "none" || models.empty()) {
         inbox_.post(ev::CameraStatus{false});
@@ -337,6 +364,108 @@ void Kiosk::start_face() {
     if (!opt_.face_challenge)
         log_line("WARNING: face challenge off (recorded clips only; never on a patient kiosk)");
     face_ = std::make_unique<FaceWorker>(std::move(fo), inbox_);
+}
+
+// The card front: a second camera looking at the reader, the face camera, or (demo) a clip of the simulated
+// card's front. Without one the patient types the numbers (the flow offers the keypad).
+void Kiosk::start_card_front(const std::string& camera) {
+    if (camera.empty() || camera == "none") {
+        log_line("card-front camera: none; the face path asks the patient to type the card's numbers");
+        return;
+    }
+    CardFrontWorkerOptions o;
+    o.camera = camera;
+    o.log = [](const std::string& s) { log_line(s); };
+    front_ = std::make_unique<CardFrontWorker>(std::move(o), inbox_);
+}
+
+// Renders the demo identity's card front once and writes a short clip of it being shown to a camera (an image
+// sequence of a drawn card, not camera frames). Returns the sequence's pattern, or "none".
+std::string Kiosk::demo_card_front_clip(const std::filesystem::path& dir) {
+    if (!demo_spec_) return "none";
+    std::filesystem::path clip_dir = dir / ("front-" + demo_spec_->name);
+    std::string pattern = (clip_dir / "%04d.png").string();
+    if (std::filesystem::exists(clip_dir / "0000.png") && opt_.card_photo.empty()) return pattern;
+    auto renderer = cardfront::FrontRenderer::create();
+    if (!renderer) {
+        log_line("demo card front: " + renderer.error());
+        return "none";
+    }
+    cv::Mat photo;
+    if (!opt_.card_photo.empty()) photo = cv::imread(opt_.card_photo.string());
+    cv::Mat front = (*renderer)->render(cardfront::fields_from_identity(*demo_spec_), photo);
+    cardfront::Clip clip = cardfront::make_clip(front, 7);
+    std::error_code ec;
+    std::filesystem::remove_all(clip_dir, ec);
+    std::filesystem::create_directories(clip_dir, ec);
+    for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%04zu.png", i);
+        if (!cv::imwrite((clip_dir / name).string(), clip.frames[i])) {
+            log_line("demo card front: cannot write " + (clip_dir / name).string());
+            return "none";
+        }
+    }
+    return pattern;
+}
+
+void Kiosk::handle_card_front_keys(const std::vector<ui::CardFrontInput>& keys) {
+    using Key = ui::CardFrontInput::Key;
+    for (const auto& k : keys) {
+        if (flow_.state().phase != Phase::CardFrontKeypad) return;
+        switch (k.key) {
+            case Key::Digit:
+                typed_.digit(k.digit);
+                break;
+            case Key::Delete:
+                typed_.erase();
+                break;
+            case Key::Calendar:
+                for (auto c : cardfront::kBirthCalendars)
+                    if (cardfront::to_string(c) == k.value) typed_.choose_calendar(c);
+                break;
+            case Key::Field:
+                for (auto f : {cardfront::TypedField::Birth, cardfront::TypedField::Expiry,
+                               cardfront::TypedField::Code})
+                    if (cardfront::to_string(f) == k.value) typed_.select(f);
+                break;
+            case Key::Submit: {
+                std::time_t t = std::time(nullptr);
+                std::tm tm{};
+                localtime_r(&t, &tm);
+                auto today = std::chrono::year{tm.tm_year + 1900} /
+                             std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)} /
+                             std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
+                auto code = typed_.build(today);
+                if (!code) {
+                    log_line("card front typed: refused before any VERIFY (" + code.error() + ")");
+                    break;
+                }
+                typed_code_ = std::move(*code);
+                typed_.clear();
+                dispatch(ev::CardFrontTyped{});
+                break;
+            }
+        }
+    }
+}
+
+void Kiosk::fill_card_front_view(ui::ViewModel& vm) {
+    auto phase = flow_.state().phase;
+    if (phase == Phase::ReadingCardFront && front_) {
+        front_->poll(vm.card_front, vm.face, [&](const cv::Mat& m) {
+            return video_->update_preview(m.data, m.cols, m.rows, static_cast<int>(m.step));
+        });
+    } else if (phase == Phase::CardFrontKeypad) {
+        auto& v = vm.card_front;
+        if (auto c = typed_.calendar()) v.calendar = std::string(cardfront::to_string(*c));
+        v.birth = typed_.birth_digits();
+        v.birth_length = typed_.birth_length();
+        v.expiry = typed_.expiry_digits();
+        v.code_length = typed_.code_length();
+        v.field = std::string(cardfront::to_string(typed_.field()));
+        v.problem_key = typed_.problem();
+    }
 }
 
 void Kiosk::dispatch(const checkin::Event& e) {
@@ -362,18 +491,24 @@ void Kiosk::apply(const checkin::Effect& effect) {
                 t.pin = std::move(pin_);  // pin_ is empty (wiped) from here on
                 card_->submit(std::move(t));
             } else if constexpr (std::is_same_v<T, fx::StartCardFrontScan>) {
-                // Demo seam for issue 10: the simulator knows the card front's 照合番号B.
-                if (sim_match_code_)
-                    inbox_.post(ev::CardFrontRead{}, epoch_);
+                if (front_)
+                    front_->start(epoch_);
                 else
-                    inbox_.post(ev::CardFrontFailed{}, epoch_);
+                    inbox_.post(ev::CardFrontFailed{}, epoch_);  // no camera for it: the keypad is offered
             } else if constexpr (std::is_same_v<T, fx::UnlockFacePhoto>) {
+                // The code the camera read or the patient typed: moved into the card task, wiped there.
+                std::optional<MatchCodeB> code = std::move(typed_code_);
+                typed_code_.reset();
+                if (!code && front_) code = front_->take();
+                if (!code) {
+                    log_line("照合番号B: nothing to VERIFY with (no reading, nothing typed)");
+                    inbox_.post(ev::CardOperationFailed{CardFault::Unreadable}, epoch_);
+                    return;
+                }
                 CardTask t;
                 t.kind = CardTask::Kind::UnlockPhoto;
                 t.epoch = epoch_;
-                if (sim_match_code_)
-                    for (char c : *sim_match_code_)
-                        t.match_code.push(c);
+                t.match_code = std::move(*code);
                 card_->submit(std::move(t));
             } else if constexpr (std::is_same_v<T, fx::StartFaceCapture>) {
                 auto photo = card_->take_photo();
@@ -384,8 +519,13 @@ void Kiosk::apply(const checkin::Effect& effect) {
                 }
             } else if constexpr (std::is_same_v<T, fx::StopCamera>) {
                 if (face_) face_->stop();
+                if (front_) front_->stop();
             } else if constexpr (std::is_same_v<T, fx::WipeSecrets>) {
                 pin_.clear();
+                typed_.clear();
+                if (typed_code_) typed_code_->clear();
+                typed_code_.reset();
+                if (front_) front_->wipe();
                 if (face_) face_->stop();
                 ++epoch_;
                 if (card_) card_->wipe();
@@ -459,6 +599,7 @@ void Kiosk::handle_ui(const ui::UiOutput& out) {
     }
     for (const auto& e : out.events)
         dispatch(e);
+    handle_card_front_keys(out.card_front);
     for (auto a : out.demo)
         demo_action(a);
     // The PIN buffer only lives on the keypad screen.
@@ -604,7 +745,9 @@ int Kiosk::run() {
             face_->poll(vm.face, [&](const cv::Mat& m) {
                 return video_->update_preview(m.data, m.cols, m.rows, static_cast<int>(m.step));
             });
+        fill_card_front_view(vm);
         face_line_ = vm.face.challenge_key.empty() ? vm.face.guidance_key : vm.face.challenge_key;
+        if (flow_.state().phase == Phase::ReadingCardFront) face_line_ = vm.card_front.guidance_key;
         if (face_line_.rfind("face.", 0) == 0) face_line_ = face_line_.substr(5);
         video_->begin_frame();
         ui::UiOutput out = screens_.draw(vm, fonts_);
@@ -634,6 +777,7 @@ int Kiosk::run() {
     dispatch(ev::Cancel{});
     pin_.clear();
     face_.reset();
+    front_.reset();
     if (monitor_) monitor_->stop();
     if (!opt_.bench_json.empty()) {
         nlohmann::json j;

@@ -1,5 +1,7 @@
 #include "kiosk/app/card_worker.h"
 
+#include "kiosk/cardfront/unlock.h"
+
 #include <openssl/evp.h>
 
 namespace uk::app {
@@ -146,25 +148,29 @@ void CardWorker::handle(CardTask& t) {
             return;
         }
         case CardTask::Kind::UnlockPhoto: {
-            auto v = card_.verify_match_code_b(t.match_code);
+            // Tries first (an empty VERIFY), never at or below the floor, one VERIFY, then the photo; the
+            // code is wiped on every path (kiosk/cardfront/unlock.h).
+            auto u = cardfront::unlock_face_photo(card_, t.match_code, options_.min_match_code_tries);
             t.match_code.clear();
-            if (!v) {
-                log("照合番号B VERIFY: " + std::string(to_string(v.fault())));
-                int left = v.error().tries_left;
-                if (left < 0) {  // not a wrong code: ask the card rather than guess
+            using Status = cardfront::PhotoUnlock::Status;
+            if (u.status != Status::Unlocked || !u.photo) {
+                CardFault fault = u.error ? u.error->fault : CardFault::Unreadable;
+                if (u.status == Status::TriesTooLow || u.status == Status::WrongCode)
+                    fault = CardFault::WrongPin;
+                log(std::string("照合番号B: ") +
+                    (u.status == Status::TriesTooLow ? "too few tries left, no VERIFY sent"
+                     : u.status == Status::WrongCode ? "VERIFY failed"
+                                                     : "card error " + std::string(to_string(fault))) +
+                    " (" + std::to_string(u.tries_left) + " tries left)");
+                int left = u.tries_left;
+                if (left < 0 && fault != CardFault::Removed) {  // not known: ask the card rather than guess
                     auto now = card_.match_code_b_tries_left();
                     left = now ? *now : 0;
                 }
-                inbox_.post(ev::PhotoUnlockFailed{v.fault(), left}, t.epoch);
+                inbox_.post(ev::PhotoUnlockFailed{fault, std::max(0, left)}, t.epoch);
                 return;
             }
-            auto photo = card_.read_face_photo();
-            if (!photo) {
-                log("chip photo: " + photo.error().message);
-                auto now = card_.match_code_b_tries_left();  // the right code just reset the counter
-                inbox_.post(ev::PhotoUnlockFailed{photo.fault(), now ? *now : 0}, t.epoch);
-                return;
-            }
+            auto photo = std::move(u.photo);
             {
                 std::lock_guard lock(mu_);
                 photo_ = std::move(*photo);

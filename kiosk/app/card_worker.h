@@ -33,6 +33,7 @@ struct CardTask {
 
 struct CardWorkerOptions {
     std::chrono::days expired_cert_grace{90};
+    int min_match_code_tries = 3;  // never VERIFY 照合番号B at or below this many tries left
     // Where the PIN path's challenge comes from. The reception issues it when reachable; the kiosk makes a
     // random one (id "kiosk:<uuid>") otherwise, which the reception verifies against the certificate later.
     std::function<std::pair<std::string, card::Bytes>()> challenge;

@@ -47,6 +47,7 @@ class Machine {
             case Phase::TakeCard:
                 return t.take_card_give_up;
             case Phase::ChooseMethod:
+            case Phase::CardFrontKeypad:
             case Phase::PinLastTryWarning:
             case Phase::PinEntry:
             case Phase::Consent:
@@ -75,6 +76,7 @@ class Machine {
     void refresh_idle() {
         switch (s_.phase) {
             case Phase::ChooseMethod:
+            case Phase::CardFrontKeypad:
             case Phase::PinLastTryWarning:
             case Phase::PinEntry:
             case Phase::Consent:
@@ -271,6 +273,7 @@ class Machine {
                 return end_session();
             case Phase::HelpRequested:
             case Phase::ChooseMethod:
+            case Phase::CardFrontKeypad:
             case Phase::PinLastTryWarning:
             case Phase::PinEntry:
             case Phase::Consent:
@@ -397,6 +400,21 @@ class Machine {
         emit(fx::StopCamera{});
         enter_error(ErrorKind::CardFrontUnreadable);
     }
+    // The keypad fallback: typed digits go through the same tries guard and the same single VERIFY.
+    void type_card_front() {
+        if (camera_running()) emit(fx::StopCamera{});
+        emit(fx::WipeSecrets{});  // whatever the camera read is dropped: the patient types it all
+        enter(Phase::CardFrontKeypad);
+    }
+    void on(const ev::CardFrontKeypadChosen&) {
+        if (s_.phase != Phase::ReadingCardFront) return;
+        type_card_front();
+    }
+    void on(const ev::CardFrontTyped&) {
+        if (s_.phase != Phase::CardFrontKeypad) return;
+        enter(Phase::UnlockingPhoto);
+        emit(fx::UnlockFacePhoto{});
+    }
     void on(const ev::PhotoUnlocked&) {
         if (s_.phase != Phase::UnlockingPhoto) return;
         enter(Phase::FaceCapture);
@@ -512,6 +530,7 @@ class Machine {
                 resume = Phase::Error;
                 break;
             case Phase::ReadingCardFront:
+            case Phase::CardFrontKeypad:
             case Phase::UnlockingPhoto:
             case Phase::FaceCapture:
             case Phase::VerifyingPin:
@@ -558,7 +577,8 @@ class Machine {
         } else if (s_.phase == Phase::Confirm && !ses.consent_items.empty()) {
             ses.consent_index = ses.consent_items.size() - 1;
             enter(Phase::Consent);
-        } else if (s_.phase == Phase::PinEntry || s_.phase == Phase::PinLastTryWarning) {
+        } else if (s_.phase == Phase::PinEntry || s_.phase == Phase::PinLastTryWarning ||
+                   s_.phase == Phase::CardFrontKeypad) {
             emit(fx::WipeSecrets{});
             enter(Phase::ChooseMethod);
         } else if (s_.phase == Phase::WaitingForCard) {
@@ -599,6 +619,8 @@ class Machine {
                     return;
                 }
                 return choose(VerificationMethod::Face);
+            case ErrorAction::TypeCardFront:
+                return type_card_front();
             case ErrorAction::UseFace:
                 return choose(VerificationMethod::Face);
             case ErrorAction::UsePin:
@@ -670,6 +692,10 @@ class Machine {
                 break;
             case ErrorKind::CardFrontUnreadable:
             case ErrorKind::CardFrontMismatch:
+                // Reading again, or typing the numbers, both still guarded by the tries left.
+                if (method_available(VerificationMethod::Face)) out.push_back(TypeCardFront);
+                alt_methods(true);
+                break;
             case ErrorKind::FaceNotMatched:
             case ErrorKind::LivenessFailed:
             case ErrorKind::FaceTimeout:
@@ -745,6 +771,8 @@ std::string_view to_string(Phase p) {
             return "choose_method";
         case Phase::ReadingCardFront:
             return "reading_card_front";
+        case Phase::CardFrontKeypad:
+            return "card_front_keypad";
         case Phase::UnlockingPhoto:
             return "unlocking_photo";
         case Phase::FaceCapture:
@@ -815,6 +843,8 @@ std::string_view to_string(ErrorAction a) {
     switch (a) {
         case ErrorAction::TryAgain:
             return "try_again";
+        case ErrorAction::TypeCardFront:
+            return "type_card_front";
         case ErrorAction::UseFace:
             return "use_face";
         case ErrorAction::UsePin:

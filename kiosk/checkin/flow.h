@@ -4,9 +4,8 @@
 //
 // Phases (one screen each):
 //   Attract -> WaitingForCard -> ReadingCard -> ChooseMethod
-//     face:  ReadingCardFront (照合番号B) -> UnlockingPhoto -> FaceCapture
-//     PIN:   [PinLastTryWarning] -> PinEntry -> VerifyingPin
-//     staff: WaitingForStaff (目視確認)
+//     face:  ReadingCardFront (照合番号B) [-> CardFrontKeypad (typed instead)] -> UnlockingPhoto ->
+//     FaceCapture PIN:   [PinLastTryWarning] -> PinEntry -> VerifyingPin staff: WaitingForStaff (目視確認)
 //   -> Consent (one step per offered item) -> Confirm -> Submitting -> Done -> TakeCard -> Attract
 //   Error (an ErrorKind with its next steps) and HelpRequested can be entered from most phases.
 //
@@ -72,6 +71,7 @@ enum class Phase {
     ReadingCard,
     ChooseMethod,
     ReadingCardFront,
+    CardFrontKeypad,  // the patient types the birth date, expiry year and security code instead
     UnlockingPhoto,
     FaceCapture,
     PinLastTryWarning,
@@ -106,7 +106,7 @@ enum class ErrorKind {
 };
 
 // What the patient can do next on an error screen.
-enum class ErrorAction { TryAgain, UseFace, UsePin, CallStaff, StartOver };
+enum class ErrorAction { TryAgain, TypeCardFront, UseFace, UsePin, CallStaff, StartOver };
 
 enum class CertificateState { Valid, ExpiredInGrace, Expired };
 
@@ -191,6 +191,8 @@ struct CameraStatus {
 };
 struct CardFrontRead {};  // the app holds 照合番号B
 struct CardFrontFailed {};
+struct CardFrontKeypadChosen {};  // "type the numbers instead" on the card-front screen
+struct CardFrontTyped {};         // the app holds a plausible 照合番号B the patient typed
 struct PhotoUnlocked {};
 struct PhotoUnlockFailed {
     CardFault fault;
@@ -240,15 +242,14 @@ struct SubmitQueued {
 struct SubmitFailed {};  // not even stored locally
 }  // namespace ev
 
-using Event =
-    std::variant<ev::Tick, ev::Touch, ev::Start, ev::LanguageChanged, ev::CardInserted, ev::CardRemoved,
-                 ev::CardRead, ev::CardReadFailed, ev::MethodChosen, ev::CameraStatus, ev::CardFrontRead,
-                 ev::CardFrontFailed, ev::PhotoUnlocked, ev::PhotoUnlockFailed, ev::FaceMatched,
-                 ev::FaceNotMatched, ev::LivenessFailed, ev::CameraLost, ev::PinLastTryConfirmed,
-                 ev::PinEntered, ev::PinVerified, ev::PinWrong, ev::PinBlocked, ev::CardOperationFailed,
-                 ev::StaffConfirmed, ev::StaffRejected, ev::HelpPressed, ev::HelpDismissed,
-                 ev::ConsentAnswered, ev::ConsentAgreeAll, ev::Back, ev::Confirmed, ev::Cancel,
-                 ev::ErrorActionChosen, ev::SubmitAccepted, ev::SubmitQueued, ev::SubmitFailed>;
+using Event = std::variant<
+    ev::Tick, ev::Touch, ev::Start, ev::LanguageChanged, ev::CardInserted, ev::CardRemoved, ev::CardRead,
+    ev::CardReadFailed, ev::MethodChosen, ev::CameraStatus, ev::CardFrontRead, ev::CardFrontFailed,
+    ev::CardFrontKeypadChosen, ev::CardFrontTyped, ev::PhotoUnlocked, ev::PhotoUnlockFailed, ev::FaceMatched,
+    ev::FaceNotMatched, ev::LivenessFailed, ev::CameraLost, ev::PinLastTryConfirmed, ev::PinEntered,
+    ev::PinVerified, ev::PinWrong, ev::PinBlocked, ev::CardOperationFailed, ev::StaffConfirmed,
+    ev::StaffRejected, ev::HelpPressed, ev::HelpDismissed, ev::ConsentAnswered, ev::ConsentAgreeAll, ev::Back,
+    ev::Confirmed, ev::Cancel, ev::ErrorActionChosen, ev::SubmitAccepted, ev::SubmitQueued, ev::SubmitFailed>;
 
 // [SECTION] Effects: what the app must do after a step
 

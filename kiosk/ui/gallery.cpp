@@ -9,11 +9,11 @@ using namespace checkin;
 std::vector<GalleryScreen> gallery(const FlowConfig& config, const std::string& language) {
     std::vector<GalleryScreen> out;
     int n = 0;
-    auto add = [&](const std::string& name, State s, std::size_t pin = 0) {
+    auto add = [&](const std::string& name, State s, std::size_t pin = 0, CardFrontView front = {}) {
         char prefix[8];
         std::snprintf(prefix, sizeof prefix, "%02d_", n++);
         s.session.language = language;
-        out.push_back({prefix + name, std::move(s), pin});
+        out.push_back({prefix + name, std::move(s), pin, std::move(front)});
     };
     CardInfo card;
     card.certificate = {"1001",
@@ -43,6 +43,31 @@ std::vector<GalleryScreen> gallery(const FlowConfig& config, const std::string& 
     s.phase = Phase::ReadingCardFront;
     s.session.method = VerificationMethod::Face;
     add("card_front", s);
+    CardFrontView guided;
+    guided.guidance_key = "card_front.guidance.too_far";
+    guided.outline = std::array<float, 8>{0.36f, 0.38f, 0.62f, 0.37f, 0.63f, 0.60f, 0.37f, 0.61f};
+    add("card_front_too_far", s, 0, guided);
+    s.phase = Phase::CardFrontKeypad;
+    add("card_front_keypad", s);
+    CardFrontView typed;
+    typed.calendar = "showa";
+    typed.birth = "550217";
+    typed.expiry = "20";
+    typed.field = "expiry";
+    add("card_front_keypad_typing", s, 0, typed);
+    typed.expiry = "2025";
+    typed.code_length = 0;
+    typed.field = "expiry";
+    typed.problem_key = "card_front_keypad.problem.expiry";
+    add("card_front_keypad_problem", s, 0, typed);
+    typed.calendar = "western";
+    typed.birth = "1985041";
+    typed.birth_length = 8;
+    typed.expiry = "2031";
+    typed.field = "code";
+    typed.code_length = 3;
+    typed.problem_key.clear();
+    add("card_front_keypad_code", s, 0, typed);
     s.phase = Phase::UnlockingPhoto;
     add("unlocking_photo", s);
     s.phase = Phase::FaceCapture;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kiosk/checkin/flow.h"
+#include "kiosk/ui/screens.h"
 
 namespace uk::ui {
 
@@ -14,6 +15,7 @@ struct GalleryScreen {
     std::string name;  // file-name safe: "07_pin_entry_wrong"
     checkin::State state;
     std::size_t pin_length = 0;
+    CardFrontView card_front;
 };
 
 // `config` decides the consent items offered (facility type) and the methods shown.

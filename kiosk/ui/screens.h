@@ -10,6 +10,7 @@
 // screenshot tests fail on any).
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,28 @@ struct FaceView {
     float progress = 0;         // 0..1 of the liveness challenge
 };
 
+// The card-front screens: the camera reading 照合番号B, and the keypad the patient can type it on instead
+// (the app fills this from its card-front reader and its kiosk/cardfront TypedCardFront; the code's digits
+// are never here, only how many were typed).
+struct CardFrontView {
+    std::string guidance_key;  // e.g. "card_front.guidance.too_far"; empty: the screen's body
+    std::optional<std::array<float, 8>> outline;  // the card's corners in the preview, 0..1 (x0,y0,...,x3,y3)
+    std::string calendar;  // keypad: "showa" "heisei" "reiwa" "taisho" "western", empty = not chosen yet
+    std::string birth;     // digits typed (shown: the patient checks them)
+    std::size_t birth_length = 6;
+    std::string expiry;
+    std::size_t code_length = 0;
+    std::string field = "birth";  // "birth" "expiry" "code": where the next digit goes
+    std::string problem_key;      // after a refused entry: which field is wrong
+};
+
+// A tap on the card-front keypad: a digit, delete, a calendar, a field, or OK.
+struct CardFrontInput {
+    enum class Key { Digit, Delete, Calendar, Field, Submit } key = Key::Digit;
+    char digit = 0;
+    std::string value;  // calendar or field name
+};
+
 // Demo-only controls (clearly labelled DEMO on screen): stand-ins for the hand that places the card and for
 // the staff member answering at the reception.
 enum class DemoAction { InsertCard, RemoveCard, StaffConfirm, StaffReject, HelpDone };
@@ -43,7 +66,8 @@ struct ViewModel {
     bool sound_on = true;
     bool demo = false;
     bool demo_card_present = false;
-    FaceView face;
+    FaceView face;  // also the camera preview while the card front is read
+    CardFrontView card_front;
     double time_s = 0;  // for animations only
 };
 
@@ -55,6 +79,7 @@ struct UiOutput {
     std::optional<std::string> language;
     bool toggle_larger_text = false;
     bool toggle_sound = false;
+    std::vector<CardFrontInput> card_front;
     std::vector<DemoAction> demo;
 };
 

@@ -31,6 +31,12 @@ const std::map<Phase, std::function<void(FlowDriver&)>>& reachers() {
              d.insert_and_read();
              d.send(ev::MethodChosen{VerificationMethod::Face});
          }},
+        {Phase::CardFrontKeypad,
+         [](FlowDriver& d) {
+             d.insert_and_read();
+             d.send(ev::MethodChosen{VerificationMethod::Face});
+             d.send(ev::CardFrontKeypadChosen{});
+         }},
         {Phase::UnlockingPhoto,
          [](FlowDriver& d) {
              d.insert_and_read();
@@ -195,6 +201,8 @@ std::vector<Event> one_of_each_event() {
             ev::CameraStatus{false},
             ev::CardFrontRead{},
             ev::CardFrontFailed{},
+            ev::CardFrontKeypadChosen{},
+            ev::CardFrontTyped{},
             ev::PhotoUnlocked{},
             ev::PhotoUnlockFailed{CardFault::WrongPin, 5},
             ev::FaceMatched{good_face()},

@@ -291,6 +291,66 @@ TEST(FlowFace, WrongMatchCodeGoesBackToReadingNeverBlindRetry) {
     EXPECT_TRUE(d.emitted<fx::StartCardFrontScan>());
 }
 
+TEST(FlowFace, TypingTheCardFrontStopsTheCameraAndLeadsToTheSameSingleVerify) {
+    FlowDriver d;
+    d.insert_and_read();
+    d.send(ev::MethodChosen{VerificationMethod::Face});
+    d.send(ev::CardFrontKeypadChosen{});
+    EXPECT_EQ(d.phase(), Phase::CardFrontKeypad);
+    EXPECT_TRUE(d.emitted<fx::StopCamera>());
+    EXPECT_TRUE(d.emitted<fx::WipeSecrets>());  // nothing half-read by the camera is kept
+    EXPECT_FALSE(d.emitted<fx::UnlockFacePhoto>());
+    d.send(ev::CardFrontRead{});  // a late camera answer does not count on the keypad screen
+    EXPECT_EQ(d.phase(), Phase::CardFrontKeypad);
+    d.send(ev::CardFrontTyped{});
+    EXPECT_EQ(d.phase(), Phase::UnlockingPhoto);
+    EXPECT_TRUE(d.emitted<fx::UnlockFacePhoto>());
+    d.send(ev::PhotoUnlocked{});
+    EXPECT_EQ(d.phase(), Phase::FaceCapture);
+}
+
+TEST(FlowFace, TypedCodeThatIsWrongOffersReadingOrTypingAgain) {
+    FlowDriver d;
+    d.insert_and_read();
+    d.send(ev::MethodChosen{VerificationMethod::Face});
+    d.send(ev::CardFrontKeypadChosen{});
+    d.send(ev::CardFrontTyped{});
+    d.send(ev::PhotoUnlockFailed{CardFault::WrongPin, 8});
+    EXPECT_EQ(d.state().error, ErrorKind::CardFrontMismatch);
+    auto actions = error_actions(d.state(), d.flow.config());
+    EXPECT_NE(std::find(actions.begin(), actions.end(), ErrorAction::TypeCardFront), actions.end());
+    EXPECT_NE(std::find(actions.begin(), actions.end(), ErrorAction::TryAgain), actions.end());
+    d.send(ev::ErrorActionChosen{ErrorAction::TypeCardFront});
+    EXPECT_EQ(d.phase(), Phase::CardFrontKeypad);
+    EXPECT_FALSE(d.emitted<fx::UnlockFacePhoto>());  // never a blind retry: the patient types again
+}
+
+TEST(FlowFace, KeypadIsNotOfferedWhenTheTriesAreAtTheFloor) {
+    FlowDriver d;
+    d.insert_and_read(valid_card(3, 5));
+    d.send(ev::MethodChosen{VerificationMethod::Face});
+    d.send(ev::CardFrontTyped{});  // not on the keypad screen: ignored
+    EXPECT_EQ(d.phase(), Phase::ReadingCardFront);
+    d.send(ev::CardFrontKeypadChosen{});
+    d.send(ev::CardFrontTyped{});
+    d.send(ev::PhotoUnlockFailed{CardFault::WrongPin, 3});
+    EXPECT_EQ(d.state().error, ErrorKind::MatchCodeTriesLow);
+    auto actions = error_actions(d.state(), d.flow.config());
+    EXPECT_EQ(std::find(actions.begin(), actions.end(), ErrorAction::TypeCardFront), actions.end());
+    d.send(ev::ErrorActionChosen{ErrorAction::TypeCardFront});
+    EXPECT_EQ(d.phase(), Phase::Error);
+}
+
+TEST(FlowFace, BackFromTheKeypadWipesAndReturnsToTheMethods) {
+    FlowDriver d;
+    d.insert_and_read();
+    d.send(ev::MethodChosen{VerificationMethod::Face});
+    d.send(ev::CardFrontKeypadChosen{});
+    d.send(ev::Back{});
+    EXPECT_EQ(d.phase(), Phase::ChooseMethod);
+    EXPECT_TRUE(d.emitted<fx::WipeSecrets>());
+}
+
 TEST(FlowFace, WrongMatchCodeDownToTheFloorOffersPinOrStaff) {
     FlowDriver d;
     d.insert_and_read(valid_card(3, 4));

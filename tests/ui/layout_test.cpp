@@ -76,6 +76,7 @@ TEST_P(LayoutTest, EveryScreenFitsAtEverySize) {
                     vm.strings = &strings;
                     vm.facility_name = facility;
                     vm.pin_length = g.pin_length;
+                    vm.card_front = g.card_front;
                     vm.larger_text = larger;
                     vm.demo = !larger;
                     vm.face.progress = 0.6f;  // the face screen with its progress bar and a prompt

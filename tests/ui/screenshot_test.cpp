@@ -80,6 +80,7 @@ TEST(Screenshots, EveryScreenInEveryLanguage) {
             vm.strings = &strings;
             vm.facility_name = cfg.facility.name;
             vm.pin_length = g.pin_length;
+            vm.card_front = g.card_front;
             vm.time_s = 0.7;
             h.video->poll();
             h.video->begin_frame();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The face path with a recorded camera: the simulated card's chip photo is one photo of a person, the camera
-# is a clip made from another photo of the same person. The card front's 照合番号B comes from the simulator
-# (demo seam for the card-front camera), the chip photo is unlocked with it, the face session matches the
-# live face against it and the check-in completes. A recording cannot blink or turn on cue, so this run
+# is a clip made from another photo of the same person. The card front's 照合番号B is read by the card-front
+# reader (Tesseract) from a clip of the demo card's front (the fictional design of tools/cardfront, as the
+# demo has no physical card), the chip photo is unlocked with it, the face session matches the live face
+# against it and the check-in completes. A recording cannot blink or turn on cue, so this run
 # has the challenge off (--face-challenge-off, refused on patient kiosks); face_liveness.sh runs the same
 # clip with the challenge on and must NOT pass.
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +23,10 @@ tap start
 tap demo.card
 wait_state 'phase=choose_method'
 tap method.face
+wait_state 'phase=reading_card_front'
+grep -q 'card-front reader ready' "$LOG" || fail "the card-front reader did not start"
+sleep 0.5
+screenshot card_front_reading
 wait_state 'phase=face_capture' 20
 sleep 1.5
 screenshot face_capture_live

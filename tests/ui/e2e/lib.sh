@@ -43,6 +43,7 @@ start_kiosk() {
     for _ in $(seq 100); do [ -s "$WORK/displayfd" ] && break; sleep 0.05; done
     [ -s "$WORK/displayfd" ] || fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
     export DISPLAY=":$(head -n1 "$WORK/displayfd")"
+    : > "$LOG"  # exists before the kiosk opens it: wait_line reads it at once
     SDL_AUDIODRIVER=dummy "$KIOSK" --demo --data "$WORK/data" --size ${W}x${H} "$@" > "$LOG" 2>&1 &
     KIOSK_PID=$!
     wait_line '^UK ready' 60
