@@ -1,5 +1,7 @@
-// The facility IT side of uketsuke-kiosk: --check-config and --doctor, and the paths both share with the
-// kiosk.
+// The facility IT side of uketsuke-kiosk: --check-config, --doctor and --set-admin-pin, and the paths they
+// share with the kiosk.
+#include <sodium.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -65,6 +67,38 @@ int run_doctor(const AppOptions& options) {
     o.models_dir = resolve_models_dir(options, o.config.face.models_dir);
     if (o.models_dir.empty()) o.models_dir = "models";
     return doctor::report(doctor::run_all(o), std::cout);
+}
+
+int set_admin_pin(std::istream& in, std::ostream& out, std::ostream& err) {
+    if (sodium_init() < 0) {
+        err << "libsodium failed to start\n";
+        return 2;
+    }
+    std::string a, b;
+    std::getline(in, a);
+    std::getline(in, b);
+    auto digits_ok = [](const std::string& s) {
+        if (s.size() < 4 || s.size() > 8) return false;
+        for (char c : s)
+            if (c < '0' || c > '9') return false;
+        return true;
+    };
+    bool ok = digits_ok(a) && a == b;
+    std::string problem = !digits_ok(a) ? "the admin PIN must be 4 to 8 digits" : "the two PINs differ";
+    char hash[crypto_pwhash_STRBYTES] = {};
+    if (ok && crypto_pwhash_str(hash, a.c_str(), a.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        ok = false;
+        problem = "out of memory while hashing";
+    }
+    sodium_memzero(a.data(), a.size());
+    sodium_memzero(b.data(), b.size());
+    if (!ok) {
+        err << problem << "\n";
+        return 2;
+    }
+    out << "admin_pin_hash = \"" << hash << "\"  # under [kiosk] in kiosk.toml\n";
+    return 0;
 }
 
 }  // namespace uk::app

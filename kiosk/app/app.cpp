@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "kiosk/app/admin_mode.h"
 #include "kiosk/app/card_worker.h"
 #include "kiosk/app/cardfront_worker.h"
 #include "kiosk/app/event_inbox.h"
@@ -33,6 +34,7 @@
 #include "kiosk/checkin/flow.h"
 #include "kiosk/config/config.h"
 #include "kiosk/queue/reception_client.h"
+#include "kiosk/ui/admin_screens.h"
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/strings.h"
@@ -163,7 +165,8 @@ class Kiosk {
     void handle_ui(const ui::UiOutput& out);
     void demo_action(ui::DemoAction a);
     void report_state();
-    void report_buttons();
+    void report_buttons(const std::vector<ui::ButtonRect>& buttons);
+    void start_admin();
     bool ensure_fonts();
     std::unique_ptr<ReceptionTransport> reception_transport() const;
 
@@ -190,6 +193,8 @@ class Kiosk {
     std::unique_ptr<sdl::Video> video_;
     std::unique_ptr<sdl::Audio> audio_;
     ui::Screens screens_;
+    std::unique_ptr<AdminMode> admin_;
+    std::vector<ui::ButtonRect> admin_buttons_;
     ui::FontSet fonts_;
     ui::FontFiles font_files_;
     std::string fonts_lang_;
@@ -468,6 +473,21 @@ void Kiosk::fill_card_front_view(ui::ViewModel& vm) {
     }
 }
 
+void Kiosk::start_admin() {
+    doctor::DoctorOptions d;
+    d.config = cfg_;
+    d.config.camera.device = face_camera();
+    d.data_dir = resolve_data_dir(opt_);
+    d.models_dir = resolve_models_dir(opt_, cfg_.face.models_dir);
+    if (d.models_dir.empty()) d.models_dir = "models";
+    admin_ = std::make_unique<AdminMode>(std::move(d), opt_.demo, [](const std::string& s) { log_line(s); });
+    const auto& rc = cfg_.reception;
+    admin_->info = {{"端末ID Kiosk", cfg_.flow.kiosk_id},
+                    {"施設 Facility", cfg_.flow.facility.name},
+                    {"受付サーバー Reception", rc.token_file.empty() ? "未設定 not set" : rc.url},
+                    {"カード Card", opt_.card == "sim" ? "demo (simulated)" : "PC/SC " + cfg_.card.reader}};
+}
+
 void Kiosk::dispatch(const checkin::Event& e) {
     for (const auto& fx : flow_.dispatch(e))
         apply(fx);
@@ -607,6 +627,15 @@ void Kiosk::handle_ui(const ui::UiOutput& out) {
 }
 
 void Kiosk::report_state() {
+    if (admin_ && admin_->active()) {
+        std::string line = "UK state phase=" + admin_->page_name();
+        if (line != last_state_line_) {
+            out_line(line);
+            last_state_line_ = line;
+            ++state_lines_;
+        }
+        return;
+    }
     const auto& s = flow_.state();
     std::optional<int> tries;
     if (s.session.card) tries = s.session.card->pin_tries_left;
@@ -626,9 +655,9 @@ void Kiosk::report_state() {
     }
 }
 
-void Kiosk::report_buttons() {
+void Kiosk::report_buttons(const std::vector<ui::ButtonRect>& buttons) {
     std::string line = "UK buttons";
-    for (const auto& b : screens_.buttons()) {
+    for (const auto& b : buttons) {
         if (!b.enabled) continue;
         char buf[160];
         std::snprintf(buf, sizeof buf, " %s@%d,%d", b.id.c_str(), static_cast<int>(b.x + b.w / 2),
@@ -698,6 +727,7 @@ int Kiosk::run() {
     audio_ = std::make_unique<sdl::Audio>();
     if (!audio_->available()) log_line(audio_->problem() + " (sound cues off)");
     if (!start_devices()) return 3;
+    start_admin();
     // Put the session in the configured language from the first frame (the flow sets it on every wipe).
     dispatch(ev::LanguageChanged{cfg_.flow.default_language});
     dispatch(ev::Back{});
@@ -719,9 +749,24 @@ int Kiosk::run() {
                             now_s))
                 exit_admin = true;
         }
-        if (exit_admin) {
-            log_line("admin gesture: exiting");
-            break;
+        if (exit_admin && admin_->open()) dispatch(ev::Cancel{});  // the patient's session ends first
+        if (admin_->active()) {
+            for (auto& p : inbox_.drain())
+                if (p.epoch == 0) dispatch(p.event);  // reader and queue news still count
+            dispatch(ev::Tick{});
+            admin_->poll();
+            if (!ensure_fonts()) return 2;
+            video_->begin_frame();
+            auto keys = ui::draw_admin(admin_->view(), fonts_, admin_buttons_);
+            video_->end_frame();
+            report_buttons(admin_buttons_);
+            auto outcome = admin_->handle(keys);
+            report_state();
+            if (outcome == AdminMode::Outcome::Restart) break;  // systemd starts the kiosk again
+            ++frame;
+            if (opt_.frames > 0 && frame >= opt_.frames) break;
+            if (opt_.frames == 0 && (opt_.software || video_->renderer_name() == "software")) SDL_Delay(16);
+            continue;
         }
         for (auto& p : inbox_.drain()) {
             if (p.epoch != 0 && p.epoch != epoch_) continue;  // an answer for a cancelled operation
@@ -765,7 +810,7 @@ int Kiosk::run() {
         } else {
             stats.frame_ms.push_back(ms);
         }
-        report_buttons();
+        report_buttons(screens_.buttons());
         handle_ui(out);
         report_state();
         ++frame;

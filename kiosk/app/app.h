@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -52,5 +53,8 @@ int check_config(const std::filesystem::path& file);
 // `uketsuke-kiosk --doctor`: the facility's checks (docs/configuration.md); exit code = bits of failed
 // checks.
 int run_doctor(const AppOptions& options);
+// `uketsuke-kiosk --set-admin-pin`: reads the PIN twice (one line each; 4 to 8 digits), prints
+// `admin_pin_hash = "$argon2id$..."` for the [kiosk] table. Exit 0, or 2 with the reason on `err`.
+int set_admin_pin(std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace uk::app

@@ -3,6 +3,7 @@
 // one command.
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ void usage() {
         "  --config FILE          kiosk.toml (default: embedded defaults)\n"
         "  --check-config FILE    check a configuration file and exit (0 valid, 2 not)\n"
         "  --doctor               check camera, reader, pcscd, card, models, fonts, reception, clock, disk\n"
+        "  --set-admin-pin        read a new admin PIN (4-8 digits) twice from stdin, print the kiosk.toml "
+        "line\n"
         "  --card sim|pcsc        card transport (default sim)\n"
         "  --identity NAME        simulated card holder (default yamada-taro; PIN 1234)\n"
         "  --data DIR             demo card PKI and outbox (default ~/.local/share/uketsuke)\n"
@@ -56,6 +59,8 @@ int main(int argc, char** argv) {
             return uk::app::check_config(next());
         else if (a == "--doctor")
             doctor = true;
+        else if (a == "--set-admin-pin")
+            return uk::app::set_admin_pin(std::cin, std::cout, std::cerr);
         else if (a == "--card")
             o.card = next();
         else if (a == "--identity")

@@ -17,6 +17,7 @@
 #include <imgui.h>
 
 #include "kiosk/cardfront/layout.h"
+#include "kiosk/ui/admin_screens.h"
 #include "kiosk/ui/theme.h"
 
 namespace uk::ui {
@@ -1325,6 +1326,8 @@ std::vector<std::string> screen_texts(const Strings& strings, std::string_view l
         texts.push_back(strings.get(l, "lang.name"));
     texts.push_back(facility_name);
     texts.emplace_back("DEMO Card in Card out Staff OK Staff NG Help done");
+    for (auto& t : admin_texts())
+        texts.push_back(std::move(t));
     return texts;
 }
 

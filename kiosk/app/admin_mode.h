@@ -1,0 +1,57 @@
+// The admin menu's logic on the kiosk: opened by the four-corner gesture, gated by the admin PIN
+// (kiosk.admin_pin_hash, an Argon2id string checked with libsodium off the UI thread; five wrong PINs lock it
+// for five minutes; the digits live in a wiped buffer and are never logged), then the menu and live
+// diagnostics (platform/doctor's checks, run on a thread). The demo without a configured hash opens the menu
+// directly; a real kiosk without one keeps the menu shut and says so in its log.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/secure.h"
+#include "kiosk/ui/admin_screens.h"
+#include "platform/doctor/doctor.h"
+
+namespace uk::app {
+
+class AdminMode {
+  public:
+    AdminMode(doctor::DoctorOptions doctor, bool demo, std::function<void(const std::string&)> log);
+    ~AdminMode();
+
+    // The gesture: true when the admin pages are now shown.
+    bool open();
+    bool active() const { return active_; }
+
+    enum class Outcome { Stay, BackToCheckin, Restart };
+    Outcome handle(const std::vector<ui::AdminInput>& keys);
+    // Every frame while active: collects finished PIN checks and diagnostics.
+    void poll();
+    ui::AdminView view() const;
+    std::string page_name() const;  // for the kiosk's state line: admin_pin, admin_menu, admin_diagnostics
+
+    // For the info lines on the menu.
+    std::vector<std::pair<std::string, std::string>> info;
+
+  private:
+    void start_checks();
+    void close();
+    doctor::DoctorOptions doctor_;
+    bool demo_;
+    std::function<void(const std::string&)> log_;
+    bool active_ = false;
+    ui::AdminView::Page page_ = ui::AdminView::Page::Pin;
+    SecretDigits<8> pin_;
+    std::optional<std::future<bool>> pin_check_;
+    int failures_ = 0;
+    std::chrono::steady_clock::time_point locked_until_{};
+    std::string pin_message_;
+    std::optional<std::future<std::vector<doctor::CheckResult>>> checks_;
+    std::vector<ui::AdminCheckRow> rows_;
+};
+
+}  // namespace uk::app

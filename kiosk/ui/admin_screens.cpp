@@ -1,0 +1,167 @@
+#include "kiosk/ui/admin_screens.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "kiosk/ui/theme.h"
+
+namespace uk::ui {
+
+namespace {
+
+constexpr const char* kTitle = "管理メニュー Admin menu";
+constexpr const char* kPinTitle = "管理者PINを入力 Enter the admin PIN";
+constexpr const char* kDiagnostics = "診断 Diagnostics";
+constexpr const char* kRunAgain = "もう一度診断 Run the checks again";
+constexpr const char* kRunning = "診断中… Checking…";
+constexpr const char* kBackToCheckin = "受付に戻る Back to check-in";
+constexpr const char* kRestart = "再起動 Restart the kiosk";
+constexpr const char* kMenu = "メニュー Menu";
+constexpr const char* kDelete = "1字消す Delete";
+constexpr const char* kOk = "OK";
+constexpr const char* kChecking = "確認中… Checking…";
+constexpr const char* kFix = "対処 Fix: ";
+
+struct Draw {
+    const FontSet& f;
+    std::vector<ButtonRect>& buttons;
+    std::vector<AdminInput>& out;
+    ImDrawList* dl;
+    float u;
+
+    bool button(const char* id, const std::string& label, float x, float y, float w, float h, bool primary,
+                bool enabled = true) {
+        ImGui::SetCursorScreenPos({x, y});
+        bool clicked = ImGui::InvisibleButton(id, {w, h});
+        buttons.push_back({id, x, y, w, h, enabled});
+        std::uint32_t bg = !enabled ? theme::kDisabled : primary ? theme::kPrimary : theme::kSecondary;
+        std::uint32_t fg = !enabled ? theme::kOnDisabled : primary ? theme::kOnPrimary : theme::kText;
+        dl->AddRectFilled({x, y}, {x + w, y + h}, bg, theme::kRound * u);
+        if (!primary && enabled) dl->AddRect({x, y}, {x + w, y + h}, theme::kSecondaryBorder, theme::kRound * u, 0, 3 * u);
+        // The body face when the label fits on one line, else the smaller ones.
+        ImFont* font = f.body;
+        ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
+        for (ImFont* smaller : {f.small, f.chrome}) {
+            if (ts.x <= w - 24 * u || !smaller || smaller->FontSize >= font->FontSize) continue;
+            font = smaller;
+            ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
+        }
+        dl->AddText(font, font->FontSize, {x + (w - ts.x) / 2, y + (h - ts.y) / 2}, fg, label.c_str());
+        return clicked && enabled;
+    }
+    float text(ImFont* font, const std::string& t, float x, float y, float w, std::uint32_t col) {
+        dl->AddText(font, font->FontSize, {x, y}, col, t.c_str(), nullptr, w);
+        return font->CalcTextSizeA(font->FontSize, 1e9f, w, t.c_str()).y;
+    }
+};
+
+}  // namespace
+
+std::vector<std::string> admin_texts() {
+    return {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
+            kChecking, kFix,
+            // what the app puts into pin_message and info
+            "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
+            "ロック中 Locked: try again in minutes 分後にもう一度",
+            "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"};
+}
+
+std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts, std::vector<ButtonRect>& buttons) {
+    std::vector<AdminInput> out;
+    buttons.clear();
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("uketsuke-admin", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoNav);
+    float W = io.DisplaySize.x, H = io.DisplaySize.y, u = std::min(W, H) / 1080.0f;
+    Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
+    d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
+    float bar = theme::kTopBar * u;
+    d.dl->AddRectFilled({0, 0}, {W, bar}, theme::kDemo);
+    d.text(fonts.title, kTitle, 32 * u, (bar - fonts.title->FontSize) / 2, W, theme::kBarText);
+    float pad = 40 * u, bh = theme::kButtonH * u;
+    float y = bar + pad;
+    // The bottom row: three equal buttons.
+    const float row_g = 24 * u, row_w = (W - 2 * pad - 2 * row_g) / 3, row_y = H - bh - pad;
+    auto row_x = [&](int i) { return pad + static_cast<float>(i) * (row_w + row_g); };
+
+    switch (v.page) {
+        case AdminView::Page::Pin: {
+            y += d.text(fonts.body, kPinTitle, pad, y, W - 2 * pad, theme::kText) + 20 * u;
+            std::string dots;
+            for (std::size_t i = 0; i < v.pin_length; ++i)
+                dots += "* ";
+            y += d.text(fonts.title, dots.empty() ? std::string("-") : dots, pad, y, W, theme::kText) + 16 * u;
+            if (v.pin_checking) y += d.text(fonts.body, kChecking, pad, y, W - 2 * pad, theme::kTextMuted) + 8 * u;
+            if (!v.pin_message.empty())
+                y += d.text(fonts.body, v.pin_message, pad, y, W - 2 * pad, theme::kDanger) + 8 * u;
+            float kg = 16 * u, kw = std::min(220 * u, (W - 2 * pad - 2 * kg) / 3);
+            float kh = std::max(88 * u, std::min(120 * u, (H - y - bh - 2 * pad - 3 * kg) / 4));
+            float kx = (W - 3 * kw - 2 * kg) / 2;
+            const char* keys = "123456789";
+            for (int i = 0; i < 9; ++i) {
+                std::string id = std::string("admin.pin.") + keys[i];
+                if (d.button(id.c_str(), std::string(1, keys[i]), kx + static_cast<float>(i % 3) * (kw + kg),
+                             y + static_cast<float>(i / 3) * (kh + kg), kw, kh, false, !v.pin_checking))
+                    out.push_back({AdminInput::Key::Digit, keys[i]});
+            }
+            float y3 = y + 3 * (kh + kg);
+            if (d.button("admin.pin.delete", kDelete, kx, y3, kw, kh, false, v.pin_length > 0 && !v.pin_checking))
+                out.push_back({AdminInput::Key::Delete, 0});
+            if (d.button("admin.pin.0", "0", kx + kw + kg, y3, kw, kh, false, !v.pin_checking))
+                out.push_back({AdminInput::Key::Digit, '0'});
+            if (d.button("admin.pin.ok", kOk, kx + 2 * (kw + kg), y3, kw, kh, true,
+                         v.pin_length >= 4 && !v.pin_checking))
+                out.push_back({AdminInput::Key::Ok, 0});
+            break;
+        }
+        case AdminView::Page::Menu: {
+            for (const auto& [k, val] : v.info) {
+                d.text(fonts.body, k, pad, y, 420 * u, theme::kTextMuted);
+                y += d.text(fonts.body, val, pad + 440 * u, y, W - 2 * pad - 440 * u, theme::kText) + 10 * u;
+            }
+            y += 20 * u;
+            float bw = std::min(900 * u, W - 2 * pad);
+            if (d.button("admin.diagnostics", kDiagnostics, pad, y, bw, bh, true))
+                out.push_back({AdminInput::Key::Diagnostics, 0});
+            y += bh + 20 * u;
+            if (d.button("admin.restart", kRestart, pad, y, bw, bh, false))
+                out.push_back({AdminInput::Key::Restart, 0});
+            break;
+        }
+        case AdminView::Page::Diagnostics: {
+            float col = 260 * u;
+            for (const auto& c : v.checks) {
+                std::uint32_t colr = c.status == "ok"     ? theme::kSuccess
+                                     : c.status == "warn" ? theme::kStaffPressed
+                                                          : theme::kDanger;
+                d.dl->AddRectFilled({pad, y + 4 * u}, {pad + 20 * u, y + 24 * u}, colr, 4 * u);
+                d.text(fonts.small, c.name + " [" + c.status + "]", pad + 32 * u, y, col, colr);
+                float h = d.text(fonts.small, c.detail, pad + col + 40 * u, y, W - 2 * pad - col - 40 * u, theme::kText);
+                if (!c.fix.empty())
+                    h += d.text(fonts.small, kFix + c.fix, pad + col + 40 * u, y + h, W - 2 * pad - col - 40 * u,
+                                theme::kTextMuted);
+                y += std::max(h, fonts.small->FontSize) + 10 * u;
+                if (y > row_y - fonts.small->FontSize * 3) break;
+            }
+            if (v.checks_running) y += d.text(fonts.body, kRunning, pad, y, W, theme::kTextMuted);
+            if (d.button("admin.run_checks", kRunAgain, row_x(0), row_y, row_w, bh, true, !v.checks_running))
+                out.push_back({AdminInput::Key::RunChecks, 0});
+            if (d.button("admin.menu", kMenu, row_x(1), row_y, row_w, bh, false))
+                out.push_back({AdminInput::Key::Menu, 0});
+            break;
+        }
+    }
+    // Bottom row, right: back to the patient screens, on every page.
+    if (d.button("admin.back", kBackToCheckin, row_x(2), row_y, row_w, bh, false))
+        out.push_back({AdminInput::Key::Back, 0});
+    ImGui::End();
+    return out;
+}
+
+}  // namespace uk::ui
