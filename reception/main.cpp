@@ -2,6 +2,8 @@
 //
 //   uketsuke-reception serve [--config FILE] [--data DIR] [--listen HOST:PORT]
 //   uketsuke-reception kiosk add KIOSK_ID [--config FILE] [--data DIR]     prints the kiosk's token
+//   uketsuke-reception kiosk invite KIOSK_ID [--minutes 15] [--config FILE] [--data DIR]
+//       prints a one-time enrolment code to type on the kiosk and the certificate's fingerprint
 //   uketsuke-reception user add NAME --role ROLE [--config FILE] [--data DIR]  reads the password from stdin
 //
 // Exit codes: 0 done, 1 runtime failure (message on stderr), 2 usage or configuration error.
@@ -9,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -16,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "kiosk/queue/enrolment_proof.h"
 #include "reception/qualification/reception_hook.h"
 #include "reception/server/auth.h"
 #include "reception/server/config.h"
@@ -36,6 +41,8 @@ constexpr const char* kUsage =
     "usage:\n"
     "  uketsuke-reception serve [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
     "  uketsuke-reception kiosk add KIOSK_ID [--config FILE] [--data DIR]\n"
+    "  uketsuke-reception kiosk invite KIOSK_ID [--minutes 15] [--config FILE] [--data DIR]\n"
+    "      (a one-time code to type on the kiosk's set-up screen, 1..1440 minutes)\n"
     "  uketsuke-reception user add NAME --role clerk|doctor|pharmacist|admin [--config FILE] [--data DIR]\n"
     "      (the password is read from standard input, one line)\n"
     "  uketsuke-reception --doctor [--config FILE] [--data DIR] [--listen HOST:PORT]\n"
@@ -131,6 +138,9 @@ int serve(const Args& a) {
             {[q](CheckinRecord& rec) { return q->fill(rec); },
              [q](httplib::Server& s, ServiceExtension::KioskAuth k, ServiceExtension::StaffAuth st) {
                  q->register_routes(s, {std::move(k), std::move(st)});
+             },
+             [q, &clock](const std::string& kiosk_id, const std::string& pem) {
+                 return q->register_kiosk_key(kiosk_id, pem, "enrolment", clock.wall_now());
              }});
     }
     auto port = service.bind();
@@ -155,8 +165,8 @@ int serve(const Args& a) {
     if (users && *users == 0)
         std::cout << "  no staff user yet: add an administrator with\n"
                   << "    uketsuke-reception user add NAME --role admin --data " << cfg->data_dir << "\n"
-                  << "  and enrol each kiosk with\n"
-                  << "    uketsuke-reception kiosk add KIOSK_ID --data " << cfg->data_dir << "\n";
+                  << "  and enrol each kiosk from its set-up screen with a code from\n"
+                  << "    uketsuke-reception kiosk invite KIOSK_ID --data " << cfg->data_dir << "\n";
     std::cout << std::flush;
 
     struct sigaction sa {};
@@ -202,6 +212,71 @@ int kiosk_add(const Args& a) {
     std::cerr << "kiosk " << id
               << " enrolled; its token (shown once, store it in the kiosk's configuration):\n";
     std::cout << token << "\n";
+    return 0;
+}
+
+// A one-time enrolment code for KIOSK_ID (docs/reception.md "Enrolling a kiosk from the kiosk"). The code is
+// shown once; the store keeps only the Argon2id key derived from it.
+int kiosk_invite(const Args& a) {
+    if (a.positional.size() != 3) return usage("kiosk invite takes one KIOSK_ID");
+    const std::string& id = a.positional[2];
+    if (!valid_id(id)) return usage("KIOSK_ID: use 1..64 letters, digits, '-', '_' or '.'");
+    long minutes = 15;
+    if (auto it = a.options.find("--minutes"); it != a.options.end()) {
+        const std::string& v = it->second;
+        if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::stol(v) < 1 || std::stol(v) > 1440)
+            return usage("--minutes: a whole number of minutes, 1..1440");
+        minutes = std::stol(v);
+    }
+    auto cfg = make_config(a);
+    if (!cfg) return usage(cfg.error());
+    auto store = open_store(*cfg);
+    if (!store) {
+        std::cerr << "uketsuke-reception: " << store.error() << "\n";
+        return 1;
+    }
+    // The certificate `serve` will present: the configured one, else the self-signed one (made now if new).
+    std::string cert = cfg->tls_cert;
+    if (cert.empty()) {
+        auto made = ensure_self_signed(cfg->data_dir + "/tls", cfg->host);
+        if (!made) {
+            std::cerr << "uketsuke-reception: " << made.error() << "\n";
+            return 1;
+        }
+        cert = made->cert_path;
+    }
+    auto fp = certificate_fingerprint(cert);
+    if (!fp) {
+        std::cerr << "uketsuke-reception: " << fp.error() << "\n";
+        return 1;
+    }
+    std::string code = uk::enrolment::new_code();
+    auto normal = uk::enrolment::normalise_code(code);
+    auto key = normal ? uk::enrolment::derive_key(*normal)
+                      : uk::Result<uk::enrolment::Key>(uk::Error{normal.error()});
+    if (!key) {
+        std::cerr << "uketsuke-reception: " << key.error() << "\n";
+        return 1;
+    }
+    auto now = std::chrono::system_clock::now();
+    std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    EnrolmentInvite inv{id, uk::enrolment::key_to_hex(*key), now_ms, now_ms + minutes * 60 * 1000, 0, 0};
+    if (auto ok = (*store)->put_enrolment_invite(inv); !ok) {
+        std::cerr << "uketsuke-reception: " << ok.error() << "\n";
+        return 1;
+    }
+    std::time_t until = std::chrono::system_clock::to_time_t(now + std::chrono::minutes(minutes));
+    char until_text[32];
+    std::strftime(until_text, sizeof until_text, "%Y-%m-%d %H:%M", std::localtime(&until));
+    std::cout
+        << "kiosk:       " << id << "\n"
+        << "code:        " << code << "\n"
+        << "valid until: " << until_text << " (" << minutes << " min, one use; a new invite replaces it)\n"
+        << "fingerprint: " << *fp << "\n"
+        << "On the kiosk's set-up screen type the kiosk id and the code; check that the fingerprint the "
+           "kiosk shows afterwards is this one.\n";
     return 0;
 }
 
@@ -265,8 +340,8 @@ int main(int argc, char** argv) {
         else
             rest.push_back(argv[i]);
     }
-    auto args =
-        parse_args(static_cast<int>(rest.size()), rest.data(), {"--config", "--data", "--listen", "--role"});
+    auto args = parse_args(static_cast<int>(rest.size()), rest.data(),
+                           {"--config", "--data", "--listen", "--role", "--minutes"});
     if (!args) return usage(args.error());
     const auto& p = args->positional;
     if (run_doctor) {
@@ -276,6 +351,7 @@ int main(int argc, char** argv) {
     if (p.empty()) return usage("");
     if (p[0] == "serve" && p.size() == 1) return serve(*args);
     if (p[0] == "kiosk" && p.size() >= 2 && p[1] == "add") return kiosk_add(*args);
+    if (p[0] == "kiosk" && p.size() >= 2 && p[1] == "invite") return kiosk_invite(*args);
     if (p[0] == "user" && p.size() >= 2 && p[1] == "add") return user_add(*args);
     return usage("unknown command: " + p[0]);
 }

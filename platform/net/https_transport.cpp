@@ -1,18 +1,78 @@
 #include "platform/net/https_transport.h"
 
-#include <pthread.h>
-#include <signal.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
-#include <ctime>
+#include <cstdio>
 
 #include <httplib.h>
 
+#include "platform/net/sigpipe_guard.h"
+
 namespace uk {
 
+namespace {
+
+std::vector<std::string> read_ders(const std::string& path) {
+    std::vector<std::string> out;
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) return out;
+    while (X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
+        unsigned char* der = nullptr;
+        int n = i2d_X509(x, &der);
+        if (n > 0) out.emplace_back(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+        OPENSSL_free(der);
+        X509_free(x);
+    }
+    ERR_clear_error();
+    std::fclose(f);
+    return out;
+}
+
+// Replaces OpenSSL's chain check for this client: exact pin first, else chain to the file + host name.
+int check_certificate(X509_STORE_CTX* store, void* arg) {
+    auto* pins = static_cast<HttpsTransport::Pins*>(arg);
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    if (!leaf) return 0;
+    unsigned char* der = nullptr;
+    int n = i2d_X509(leaf, &der);
+    std::string leaf_der(reinterpret_cast<char*>(der), static_cast<std::size_t>(n > 0 ? n : 0));
+    OPENSSL_free(der);
+    for (const auto& d : pins->ders)
+        if (d == leaf_der) {
+            X509_STORE_CTX_set_error(store, X509_V_OK);
+            return 1;
+        }
+    if (X509_verify_cert(store) != 1) {
+        pins->failure = std::string("the reception's certificate does not match the pinned one (") +
+                        X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)) + ")";
+        return 0;
+    }
+    bool named = X509_check_ip_asc(leaf, pins->host.c_str(), 0) == 1 ||
+                 X509_check_host(leaf, pins->host.c_str(), pins->host.size(), 0, nullptr) == 1;
+    if (!named) {
+        pins->failure = "the reception's certificate does not name " + pins->host;
+        X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
+        return 0;
+    }
+    return 1;
+}
+
+}  // namespace
+
 HttpsTransport::HttpsTransport(HttpsTransportConfig cfg) : cfg_(std::move(cfg)) {
+    pins_ = std::make_unique<Pins>(Pins{cfg_.host, read_ders(cfg_.pinned_cert_path), {}});
     client_ = std::make_unique<httplib::SSLClient>(cfg_.host, cfg_.port);
-    client_->set_ca_cert_path(cfg_.pinned_cert_path.c_str());
-    client_->enable_server_certificate_verification(true);
+    // httplib's own check (chain + host name) is off; the context checks the pin itself (check_certificate).
+    client_->enable_server_certificate_verification(false);
+    SSL_CTX* ctx = client_->ssl_context();
+    X509_STORE* store = X509_STORE_new();
+    if (!cfg_.pinned_cert_path.empty()) X509_STORE_load_file(store, cfg_.pinned_cert_path.c_str());
+    ERR_clear_error();
+    SSL_CTX_set_cert_store(ctx, store);  // only the pinned file: never the system CA store
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_cert_verify_callback(ctx, check_certificate, pins_.get());
     client_->set_connection_timeout(cfg_.connect_timeout);
     client_->set_read_timeout(cfg_.read_timeout);
     client_->set_write_timeout(cfg_.read_timeout);
@@ -26,43 +86,7 @@ HttpsTransport::~HttpsTransport() = default;
 
 namespace {
 
-// Writing to a reception that just died raises SIGPIPE, which would kill the kiosk. Like libcurl, block it on
-// this thread for the duration of the call and swallow one that became pending, without touching the
-// process's signal disposition.
-class SigpipeGuard {
-  public:
-    SigpipeGuard() {
-        sigset_t pipe;
-        sigemptyset(&pipe);
-        sigaddset(&pipe, SIGPIPE);
-        sigset_t pending;
-        sigpending(&pending);
-        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-        pthread_sigmask(SIG_BLOCK, &pipe, &old_);
-    }
-    ~SigpipeGuard() {
-        if (!was_pending_) {
-            sigset_t pending;
-            sigpending(&pending);
-            if (sigismember(&pending, SIGPIPE) == 1) {
-                sigset_t pipe;
-                sigemptyset(&pipe);
-                sigaddset(&pipe, SIGPIPE);
-                timespec zero{0, 0};
-                sigtimedwait(&pipe, nullptr, &zero);
-            }
-        }
-        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-    }
-    SigpipeGuard(const SigpipeGuard&) = delete;
-    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
-  private:
-    sigset_t old_{};
-    bool was_pending_ = false;
-};
-
-HttpReply to_reply(const httplib::Result& r, const httplib::SSLClient& c) {
+HttpReply to_reply(const httplib::Result& r, HttpsTransport::Pins& pins) {
     HttpReply out;
     if (r) {
         out.status = r->status;
@@ -70,9 +94,11 @@ HttpReply to_reply(const httplib::Result& r, const httplib::SSLClient& c) {
         return out;
     }
     out.error = httplib::to_string(r.error());
-    if (r.error() == httplib::Error::SSLServerVerification)
-        out.error += " (the reception's certificate does not match the pinned one; verify result " +
-                     std::to_string(c.get_openssl_verify_result()) + ")";
+    if (pins.ders.empty())
+        out.error += " (no certificate in the pinned file: enrol the kiosk again or check reception.ca_file)";
+    else if (!pins.failure.empty())
+        out.error += " (" + pins.failure + ")";
+    pins.failure.clear();
     return out;
 }
 
@@ -82,14 +108,14 @@ HttpReply HttpsTransport::post_json(std::string_view path, const std::string& bo
     std::lock_guard lock(mu_);
     SigpipeGuard guard;
     auto r = client_->Post(std::string(path), body, "application/json");
-    return to_reply(r, *client_);
+    return to_reply(r, *pins_);
 }
 
 HttpReply HttpsTransport::get(std::string_view path) {
     std::lock_guard lock(mu_);
     SigpipeGuard guard;
     auto r = client_->Get(std::string(path));
-    return to_reply(r, *client_);
+    return to_reply(r, *pins_);
 }
 
 }  // namespace uk

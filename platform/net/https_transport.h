@@ -1,12 +1,15 @@
-// ReceptionTransport over HTTPS (cpp-httplib + OpenSSL). The kiosk trusts exactly the reception certificate
-// (or CA) in `pinned_cert_path` — not the system's CA store — and checks the host name; it authenticates with
-// its bearer token. One keep-alive connection, calls serialised by a mutex.
+// ReceptionTransport over HTTPS (cpp-httplib + OpenSSL). The kiosk trusts only what `pinned_cert_path` holds
+// — not the system's CA store: a server presenting exactly a certificate of that file is accepted whatever
+// name the kiosk used (the pin is the identity: a self-signed reception on 0.0.0.0 is reached by its LAN
+// address); any other certificate must chain to a certificate of the file and name the host. It authenticates
+// with its bearer token. One keep-alive connection, calls serialised by a mutex.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "kiosk/queue/transport.h"
 
@@ -32,9 +35,17 @@ class HttpsTransport final : public ReceptionTransport {
     HttpReply post_json(std::string_view path, const std::string& body) override;
     HttpReply get(std::string_view path) override;
 
+    // Used by the certificate check (OpenSSL callback); not for callers.
+    struct Pins {
+        std::string host;
+        std::vector<std::string> ders;  // DER of every certificate in the pinned file
+        std::string failure;            // why the last handshake's certificate was refused
+    };
+
   private:
     HttpsTransportConfig cfg_;
     std::mutex mu_;
+    std::unique_ptr<Pins> pins_;
     std::unique_ptr<httplib::SSLClient> client_;
 };
 

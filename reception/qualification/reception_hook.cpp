@@ -286,4 +286,16 @@ void ReceptionQualification::register_routes(httplib::Server& s, RouteAuth auth)
     });
 }
 
+Result<bool> ReceptionQualification::register_kiosk_key(const std::string& kiosk_id,
+                                                        const std::string& public_pem,
+                                                        const std::string& actor, WallTime now) {
+    if (public_pem.find("BEGIN PUBLIC KEY") == std::string::npos)
+        return Error{"not an Ed25519 public key (PEM)"};
+    if (auto r = svc_->db().put_kiosk_key(kiosk_id, public_pem); !r) return r;
+    auto a = svc_->audit().append(actor, "kiosk", "kiosk.key", "kiosk:" + kiosk_id,
+                                  "statement key registered", now);
+    if (!a) return Error{a.error()};
+    return true;
+}
+
 }  // namespace uk::qualification

@@ -63,6 +63,12 @@ class ReceptionQualification {
 
     void register_routes(httplib::Server& server, RouteAuth auth);
 
+    // Registers (or replaces) a kiosk's face-statement key, as `uketsuke-qualification kiosk-key` does, and
+    // audits it; `actor` names who did it (e.g. "enrolment"). Error when the PEM is not an Ed25519 public
+    // key.
+    Result<bool> register_kiosk_key(const std::string& kiosk_id, const std::string& public_pem,
+                                    const std::string& actor, WallTime now);
+
     SimulatedQualificationService& service() { return *svc_; }
 
   private:

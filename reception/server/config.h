@@ -27,6 +27,9 @@ struct ServiceConfig {
     int session_hours = 12;
     int sse_keepalive_s = 15;       // comment line sent on an idle event stream (finds dead connections)
     std::size_t queue_limit = 500;  // entries returned by GET /api/v1/queue
+    // POST /api/v1/kiosks/enrol attempts per source address per 10 minutes (more get 429). Not in the TOML
+    // file: each invite also dies after 5 wrong codes, so this only slows a noisy neighbour down.
+    int enrol_attempts = 10;
 };
 
 // $XDG_DATA_HOME/uketsuke-reception, else $HOME/.local/share/uketsuke-reception.

@@ -6,6 +6,7 @@
 //   [SECTION] Staff API       log-in, session, queue, actions, events
 #include "reception/server/service.h"
 
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/queue/enrolment_proof.h"
 #include "reception/server/auth.h"
 #include "reception/server/metrics.h"
 #include "reception/server/web_assets.h"
@@ -307,6 +309,62 @@ class LoginGuard {
     std::map<std::string, Failures> failures_;
 };
 
+// Attempts at POST /api/v1/kiosks/enrol per source address in a sliding 10-minute window.
+class EnrolGuard {
+  public:
+    explicit EnrolGuard(int limit) : limit_(limit) {}
+    bool admit(const std::string& source, std::int64_t now_ms) {
+        std::lock_guard lock(mu_);
+        auto& times = seen_[source];
+        std::erase_if(times, [&](std::int64_t t) { return now_ms - t > kWindowMs; });
+        if (static_cast<int>(times.size()) >= limit_) return false;
+        times.push_back(now_ms);
+        if (seen_.size() > 10000) seen_.clear();
+        return true;
+    }
+
+  private:
+    static constexpr std::int64_t kWindowMs = 10 * 60 * 1000;
+    int limit_;
+    std::mutex mu_;
+    std::map<std::string, std::vector<std::int64_t>> seen_;
+};
+
+// The DER of the first certificate in a PEM file (what the kiosk sees in the TLS handshake); empty on error.
+std::string leaf_der(const std::string& cert_path) {
+    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(cert_path.c_str(), "r"), &std::fclose);
+    if (!f) return {};
+    std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
+                                                &X509_free);
+    if (!cert) return {};
+    unsigned char* der = nullptr;
+    int n = i2d_X509(cert.get(), &der);
+    if (n <= 0) return {};
+    std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+    OPENSSL_free(der);
+    return out;
+}
+
+bool is_ed25519_public_pem(const std::string& pem) {
+    std::unique_ptr<BIO, int (*)(BIO*)> b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                          &BIO_free);
+    if (!b) return false;
+    std::unique_ptr<EVP_PKEY, void (*)(EVP_PKEY*)> k(PEM_read_bio_PUBKEY(b.get(), nullptr, nullptr, nullptr),
+                                                     &EVP_PKEY_free);
+    return k && EVP_PKEY_is_a(k.get(), "ED25519");
+}
+
+bool valid_kiosk_id(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+    return true;
+}
+
+void reply_refusal(httplib::Response& res, int status, const char* reason, const std::string& message) {
+    reply(res, status, json{{"error", message}, {"status", status}, {"reason", reason}});
+}
+
 }  // namespace
 
 // [SECTION] Impl
@@ -324,6 +382,8 @@ struct ReceptionService::Impl {
     ServiceExtension extension;
     Metrics metrics;
     std::mutex fill_mu;
+    EnrolGuard enrol_guard;
+    std::string cert_der;  // the leaf certificate kiosks see; the enrolment proofs are bound to it
     std::once_flag dummy_once;
     std::string dummy_hash;  // verified against when the user name is unknown, so timing does not tell
 
@@ -341,7 +401,9 @@ struct ReceptionService::Impl {
           store(s),
           clock(k),
           tls(std::move(t)),
-          hub(s, static_cast<std::size_t>(cfg.max_event_streams)) {
+          hub(s, static_cast<std::size_t>(cfg.max_event_streams)),
+          enrol_guard(cfg.enrol_attempts),
+          cert_der(leaf_der(tls.cert_path)) {
         store.set_change_listener([this](const Change& ch) { hub.on_change(ch); });
         server = std::make_unique<httplib::SSLServer>(tls.cert_path.c_str(), tls.key_path.c_str());
         if (server->is_valid()) {
@@ -492,8 +554,125 @@ struct ReceptionService::Impl {
         return false;
     }
 
+    // POST /api/v1/kiosks/enrol (docs/api.md, docs/reception.md "Enrolling a kiosk from the kiosk").
+    void enrol(const httplib::Request& req, httplib::Response& res) {
+        namespace en = uk::enrolment;
+        std::int64_t now = unix_ms(clock.wall_now());
+        if (!enrol_guard.admit(req.remote_addr, now)) {
+            res.set_header("Retry-After", "600");
+            return reply_refusal(res, 429, "rate_limited",
+                                 "too many enrolment attempts from this address: wait 10 minutes");
+        }
+        if (!require_json(req, res)) return;
+        auto j = BodyReader::parse(req.body);
+        if (!j) return reply_refusal(res, 400, "bad_request", j.error());
+        if (auto ok = BodyReader::only(*j, {"kiosk_id", "code_proof", "channel_proof", "face_public_key"});
+            !ok)
+            return reply_refusal(res, 400, "bad_request", ok.error());
+        auto kiosk_id = BodyReader::string(*j, "kiosk_id", 64);
+        if (!kiosk_id) return reply_refusal(res, 400, "bad_request", kiosk_id.error());
+        if (!valid_kiosk_id(*kiosk_id))
+            return reply_refusal(res, 400, "bad_request",
+                                 "kiosk_id: use 1..64 letters, digits, '-', '_' or '.'");
+        auto code_proof = BodyReader::string(*j, "code_proof", 64);
+        if (!code_proof) return reply_refusal(res, 400, "bad_request", code_proof.error());
+        auto channel_proof = BodyReader::string(*j, "channel_proof", 64);
+        if (!channel_proof) return reply_refusal(res, 400, "bad_request", channel_proof.error());
+        auto face_key = BodyReader::string(*j, "face_public_key", 2048);
+        if (!face_key) return reply_refusal(res, 400, "bad_request", face_key.error());
+        if (!is_ed25519_public_pem(*face_key))
+            return reply_refusal(res, 400, "bad_request",
+                                 "face_public_key: expected an Ed25519 public key (PEM)");
+        if (cert_der.empty())
+            return reply_refusal(res, 500, "server_error", "the reception cannot read its own certificate");
+
+        auto invites = store.list_enrolment_invites();
+        if (!invites) return reply_refusal(res, 503, "server_error", invites.error());
+        const EnrolmentInvite* match = nullptr;
+        std::optional<en::Key> key;
+        bool has_invite = false;
+        for (const auto& inv : *invites) {
+            has_invite = has_invite || inv.kiosk_id == *kiosk_id;
+            auto k = en::key_from_hex(inv.key_hex);
+            if (k && en::proof_equal(en::code_proof(*k, *kiosk_id), *code_proof)) {
+                match = &inv;
+                key = *k;
+                break;
+            }
+        }
+        if (!match) {
+            if (!has_invite)
+                return reply_refusal(res, 403, "no_invite",
+                                     "no enrolment code was made for kiosk \"" + *kiosk_id +
+                                         "\": run `uketsuke-reception kiosk invite " + *kiosk_id + "`");
+            auto n = store.count_enrolment_failure(*kiosk_id);
+            return reply_refusal(res, 403, "wrong_code",
+                                 "wrong enrolment code for kiosk \"" + *kiosk_id + "\" (" +
+                                     std::to_string(n ? *n : 0) + " of 5 tries; then make a new code)");
+        }
+        if (match->kiosk_id != *kiosk_id)
+            return reply_refusal(res, 403, "kiosk_id_mismatch",
+                                 "this code was made for kiosk \"" + match->kiosk_id + "\", not \"" +
+                                     *kiosk_id + "\": type the kiosk id the code was made for");
+        if (match->used_ms != 0)
+            return reply_refusal(
+                res, 410, "used_code",
+                "this enrolment code was already used: make a new one with `uketsuke-reception "
+                "kiosk invite " +
+                    *kiosk_id + "`");
+        if (match->failures >= 5)
+            return reply_refusal(
+                res, 410, "too_many_tries",
+                "this code is void after 5 wrong tries: make a new one with `uketsuke-reception "
+                "kiosk invite " +
+                    *kiosk_id + "`");
+        if (match->expires_ms <= now)
+            return reply_refusal(
+                res, 410, "expired_code",
+                "this enrolment code has expired: make a new one with `uketsuke-reception kiosk "
+                "invite " +
+                    *kiosk_id + "`");
+        std::string key_hex = match->key_hex;
+        if (!en::proof_equal(en::channel_proof(*key, *kiosk_id, cert_der, *face_key), *channel_proof)) {
+            // The kiosk saw another certificate than ours: someone sits between them. The code is spent.
+            (void)store.use_enrolment_invite(*kiosk_id, key_hex, now);
+            return reply_refusal(
+                res, 403, "certificate_mismatch",
+                "the kiosk saw a different TLS certificate than the reception's (fingerprint " +
+                    en::fingerprint_of_der(cert_der) +
+                    "): possible interception; the code is void, check the network and make a "
+                    "new code");
+        }
+        auto used = store.use_enrolment_invite(*kiosk_id, key_hex, now);
+        if (!used) return reply_refusal(res, 503, "server_error", used.error());
+        if (!*used)
+            return reply_refusal(res, 410, "used_code",
+                                 "this enrolment code was already used: make a new one");
+        std::string face_status = "not_registered";
+        if (extension.register_kiosk_key) {
+            auto r = extension.register_kiosk_key(*kiosk_id, *face_key);
+            if (!r)
+                return reply_refusal(res, 500, "server_error",
+                                     "cannot register the kiosk's face-statement key (" + r.error() +
+                                         "); the code is used up: make a new one");
+            face_status = "registered";
+        }
+        std::string token = "ukk_" + random_token(32);
+        auto put = store.put_kiosk(*kiosk_id, sha256_hex(token), clock.wall_now());
+        if (!put) return reply_refusal(res, 503, "server_error", put.error() + "; make a new code");
+        reply(res, 201,
+              {{"kiosk_id", *kiosk_id},
+               {"token", token},
+               {"answer_proof", en::answer_proof(*key, cert_der, *kiosk_id, token)},
+               {"face_key", face_status},
+               {"certificate_fingerprint", en::fingerprint_of_der(cert_der)}});
+        wipe(token);
+    }
+
     void kiosk_routes() {
         auto& s = *server;
+        s.Post("/api/v1/kiosks/enrol",
+               [this](const httplib::Request& req, httplib::Response& res) { enrol(req, res); });
         s.Post("/api/v1/checkins", [this](const httplib::Request& req, httplib::Response& res) {
             auto started = std::chrono::steady_clock::now();
             auto kiosk = kiosk_auth(req, res);

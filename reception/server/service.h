@@ -45,6 +45,10 @@ struct ServiceExtension {
     std::function<std::string(CheckinRecord&)> fill_record;
     // Adds routes; called once, before the service binds.
     std::function<void(httplib::Server&, KioskAuth, StaffAuth)> add_routes;
+    // Registers a kiosk's Ed25519 public key (PEM) for face statements at enrolment (POST
+    // /api/v1/kiosks/enrol). Empty: the answer says "face_key": "not_registered".
+    std::function<Result<bool>(const std::string& kiosk_id, const std::string& public_pem)>
+        register_kiosk_key;
 };
 
 class ReceptionService {

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS entries(
   record_json TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   updated_by TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS kiosks(kiosk_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS enrolment_invites(kiosk_id TEXT PRIMARY KEY, key_hex TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, used_ms BIGINT NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, "user" TEXT NOT NULL, role TEXT NOT NULL,
   csrf TEXT NOT NULL, expires_ms BIGINT NOT NULL);
@@ -266,6 +269,63 @@ class PgStore final : public Store {
             if (!r) return Error{r.error()};
             if (PQntuples(r->get()) == 0) return std::optional<std::string>();
             return std::optional<std::string>(val(r->get(), 0, 0));
+        });
+    }
+
+    Result<bool> put_enrolment_invite(const EnrolmentInvite& inv) override {
+        return transaction([&](Conn& c) -> Result<bool> {
+            auto p = c.exec("store enrolment invite", "DELETE FROM enrolment_invites WHERE expires_ms < $1",
+                            {std::to_string(inv.created_ms - std::int64_t{7} * 24 * 3600 * 1000)});
+            if (!p) return Error{p.error()};
+            auto r = c.exec(
+                "store enrolment invite",
+                "INSERT INTO enrolment_invites(kiosk_id, key_hex, created_ms, expires_ms, used_ms, "
+                "failures) VALUES($1, $2, $3, $4, 0, 0) ON CONFLICT (kiosk_id) DO UPDATE SET key_hex = "
+                "EXCLUDED.key_hex, created_ms = EXCLUDED.created_ms, expires_ms = EXCLUDED.expires_ms, "
+                "used_ms = 0, failures = 0",
+                {inv.kiosk_id, inv.key_hex, std::to_string(inv.created_ms), std::to_string(inv.expires_ms)});
+            if (!r) return Error{r.error()};
+            return true;
+        });
+    }
+
+    Result<std::vector<EnrolmentInvite>> list_enrolment_invites() override {
+        return with([&](Conn& c) -> Result<std::vector<EnrolmentInvite>> {
+            auto r = c.exec("list enrolment invites",
+                            "SELECT kiosk_id, key_hex, created_ms, expires_ms, used_ms, failures FROM "
+                            "enrolment_invites ORDER BY kiosk_id");
+            if (!r) return Error{r.error()};
+            std::vector<EnrolmentInvite> out;
+            for (int i = 0; i < PQntuples(r->get()); ++i)
+                out.push_back({val(r->get(), i, 0), val(r->get(), i, 1), std::stoll(val(r->get(), i, 2)),
+                               std::stoll(val(r->get(), i, 3)), std::stoll(val(r->get(), i, 4)),
+                               std::stoi(val(r->get(), i, 5))});
+            return out;
+        });
+    }
+
+    Result<bool> use_enrolment_invite(const std::string& kiosk_id, const std::string& key_hex,
+                                      std::int64_t now_ms) override {
+        return with([&](Conn& c) -> Result<bool> {
+            auto r =
+                c.exec("use enrolment invite",
+                       "UPDATE enrolment_invites SET used_ms = $1 WHERE kiosk_id = $2 AND key_hex = $3 AND "
+                       "used_ms = 0 RETURNING kiosk_id",
+                       {std::to_string(now_ms), kiosk_id, key_hex});
+            if (!r) return Error{r.error()};
+            return PQntuples(r->get()) == 1;
+        });
+    }
+
+    Result<int> count_enrolment_failure(const std::string& kiosk_id) override {
+        return with([&](Conn& c) -> Result<int> {
+            auto r =
+                c.exec("count enrolment failure",
+                       "UPDATE enrolment_invites SET failures = failures + 1 WHERE kiosk_id = $1 RETURNING "
+                       "failures",
+                       {kiosk_id});
+            if (!r) return Error{r.error()};
+            return PQntuples(r->get()) == 1 ? std::stoi(val(r->get(), 0, 0)) : 0;
         });
     }
 

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS entries(
   record_json TEXT NOT NULL, status TEXT NOT NULL, received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   updated_by TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS kiosks(kiosk_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS enrolment_invites(kiosk_id TEXT PRIMARY KEY, key_hex TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, user TEXT NOT NULL, role TEXT NOT NULL,
   csrf TEXT NOT NULL, expires_ms INTEGER NOT NULL);
@@ -219,6 +222,61 @@ class SqliteStore final : public Store {
         if (rc == SQLITE_ROW) return std::optional<std::string>(s.text(0));
         if (rc != SQLITE_DONE) return fail("look up kiosk");
         return std::optional<std::string>();
+    }
+
+    Result<bool> put_enrolment_invite(const EnrolmentInvite& inv) override {
+        std::lock_guard lock(mu_);
+        Stmt purge(db_, "DELETE FROM enrolment_invites WHERE expires_ms < ?");
+        if (!purge.ok()) return fail("store enrolment invite");
+        purge.bind(1, inv.created_ms - std::int64_t{7} * 24 * 3600 * 1000);
+        if (purge.step() != SQLITE_DONE) return fail("store enrolment invite");
+        Stmt s(db_,
+               "INSERT OR REPLACE INTO enrolment_invites(kiosk_id, key_hex, created_ms, expires_ms, used_ms, "
+               "failures) VALUES(?, ?, ?, ?, 0, 0)");
+        if (!s.ok()) return fail("store enrolment invite");
+        s.bind(1, inv.kiosk_id).bind(2, inv.key_hex).bind(3, inv.created_ms).bind(4, inv.expires_ms);
+        if (s.step() != SQLITE_DONE) return fail("store enrolment invite");
+        return true;
+    }
+
+    Result<std::vector<EnrolmentInvite>> list_enrolment_invites() override {
+        std::lock_guard lock(mu_);
+        Stmt s(db_,
+               "SELECT kiosk_id, key_hex, created_ms, expires_ms, used_ms, failures FROM enrolment_invites "
+               "ORDER BY kiosk_id");
+        if (!s.ok()) return fail("list enrolment invites");
+        std::vector<EnrolmentInvite> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW)
+            out.push_back(
+                {s.text(0), s.text(1), s.int64(2), s.int64(3), s.int64(4), static_cast<int>(s.int64(5))});
+        if (rc != SQLITE_DONE) return fail("list enrolment invites");
+        return out;
+    }
+
+    Result<bool> use_enrolment_invite(const std::string& kiosk_id, const std::string& key_hex,
+                                      std::int64_t now_ms) override {
+        std::lock_guard lock(mu_);
+        Stmt s(db_,
+               "UPDATE enrolment_invites SET used_ms = ? WHERE kiosk_id = ? AND key_hex = ? AND used_ms = 0");
+        if (!s.ok()) return fail("use enrolment invite");
+        s.bind(1, now_ms).bind(2, kiosk_id).bind(3, key_hex);
+        if (s.step() != SQLITE_DONE) return fail("use enrolment invite");
+        return sqlite3_changes(db_) == 1;
+    }
+
+    Result<int> count_enrolment_failure(const std::string& kiosk_id) override {
+        std::lock_guard lock(mu_);
+        Stmt s(db_,
+               "UPDATE enrolment_invites SET failures = failures + 1 WHERE kiosk_id = ? RETURNING failures");
+        if (!s.ok()) return fail("count enrolment failure");
+        s.bind(1, kiosk_id);
+        int rc = s.step();
+        int n = rc == SQLITE_ROW ? static_cast<int>(s.int64(0)) : 0;
+        while (rc == SQLITE_ROW)
+            rc = s.step();
+        if (rc != SQLITE_DONE) return fail("count enrolment failure");
+        return n;
     }
 
     Result<bool> put_user(const StaffUser& user) override {

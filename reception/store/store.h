@@ -76,6 +76,17 @@ struct Session {
     std::int64_t expires_ms = 0;  // Unix ms
 };
 
+// A one-time enrolment code made by `uketsuke-reception kiosk invite` (kiosk/queue/enrolment_proof.h): only
+// the Argon2id key derived from the code is kept, never the code.
+struct EnrolmentInvite {
+    std::string kiosk_id;  // one invite per kiosk id; a new invite replaces the last
+    std::string key_hex;
+    std::int64_t created_ms = 0;
+    std::int64_t expires_ms = 0;
+    std::int64_t used_ms = 0;  // 0 = not used yet
+    int failures = 0;          // wrong proofs sent for this kiosk id
+};
+
 // [SECTION] Kiosk health, visual checks, alerts
 
 struct Heartbeat {
@@ -146,6 +157,15 @@ class Store {
     virtual Result<bool> put_kiosk(const std::string& kiosk_id, const std::string& token_hash,
                                    WallTime now) = 0;
     virtual Result<std::optional<std::string>> kiosk_for_token_hash(const std::string& token_hash) = 0;
+
+    // Enrolment invites. put replaces the kiosk's earlier invite and drops invites that expired over 7 days
+    // ago; use marks the invite used when it is still unused and holds that key (true = this call used it).
+    virtual Result<bool> put_enrolment_invite(const EnrolmentInvite& invite) = 0;
+    virtual Result<std::vector<EnrolmentInvite>> list_enrolment_invites() = 0;
+    virtual Result<bool> use_enrolment_invite(const std::string& kiosk_id, const std::string& key_hex,
+                                              std::int64_t now_ms) = 0;
+    // Counts a wrong proof against the kiosk's invite; returns the failures so far (0 when it has none).
+    virtual Result<int> count_enrolment_failure(const std::string& kiosk_id) = 0;
 
     // Staff users.
     virtual Result<bool> put_user(const StaffUser& user) = 0;  // insert or replace (password change)

@@ -472,7 +472,8 @@ TEST(ApiExtension, FillRunsBeforeStoringAndExtraRoutesUseTheServiceCredentials) 
                      if (auto who = staff(req, res, true))
                          res.set_content(who->first + "/" + who->second, "text/plain");
                  });
-             }});
+             },
+             nullptr});
     });
     std::string token = r.add_kiosk("kiosk-1");
     r.add_user("dr-ito", Role::Doctor, kPassword);
