@@ -4,11 +4,13 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <vector>
 
+#include "kiosk/cardfront/glyphs.h"
 #include "kiosk/cardfront/layout.h"
 
 namespace uk::cardfront {
@@ -32,14 +34,33 @@ const L::RectMm& region(int kind) {
 constexpr const char* kJpnWhitelist = "0123456789明治大正昭和平成令元年月日生まで有効性別男女";
 constexpr const char* kDigits = "0123456789";
 constexpr double kEm = 40.0;  // em size (px) the crops are scaled to
+// The printed em sizes (mm): the date lines and the security code (tools/cardfront/render.cpp prints them
+// so).
+constexpr double kDateEmMm = 3.4;
+constexpr double kCodeEmMm = 2.8;
+
+}  // namespace
+
+namespace {
+
+cv::Mat prepare_crop(const cv::Mat& card, cv::Rect roi, double ppm, double em_mm, bool box_lines, double zoom,
+                     double sharpen);
 
 }  // namespace
 
 cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom, double sharpen) {
     const auto& r = region(kind);
     const cv::Rect roi = cv::Rect(static_cast<int>(r.x * ppm), static_cast<int>(r.y * ppm),
-                                  static_cast<int>(r.w * ppm), static_cast<int>(r.h * ppm)) &
-                         cv::Rect(0, 0, card.cols, card.rows);
+                                  static_cast<int>(r.w * ppm), static_cast<int>(r.h * ppm));
+    return prepare_crop(card, roi, ppm, kind == 2 ? kCodeEmMm : kDateEmMm, kind == 1, zoom, sharpen);
+}
+
+namespace {
+
+cv::Mat prepare_crop(const cv::Mat& card, cv::Rect roi, double ppm, double em_mm, bool box_lines, double zoom,
+                     double sharpen) {
+    roi &= cv::Rect(0, 0, card.cols, card.rows);
+    if (roi.empty()) return {};
     cv::Mat g;
     card(roi).convertTo(g, CV_32F);
     // Flatten: divide by a wide blur (the paper), so that glare gradients and dim light leave even text.
@@ -52,7 +73,7 @@ cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom, do
     flat.convertTo(out, CV_8U, 255.0 / std::max(hi - lo, 1e-6), -lo * 255.0 / std::max(hi - lo, 1e-6));
     // Long straight lines (the box round the expiry) are not text: find them on a binary copy and paint them
     // out.
-    if (kind == 1) {
+    if (box_lines) {
         cv::Mat bin;
         cv::threshold(out, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
         cv::Mat lines_h, lines_v;
@@ -68,7 +89,6 @@ cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom, do
     }
     // Crop to the printed characters (components of about text height) with a quarter-em margin: a wide blank
     // run before the first digit makes the LSTM read a leading 7 as 1.
-    const double em_mm = kind == 2 ? 2.8 : 3.4;
     {
         const double em_px = em_mm * ppm;
         cv::Mat ink, labels, stats, centroids;
@@ -100,8 +120,11 @@ cv::Mat prepare_field(const cv::Mat& card, double ppm, int kind, double zoom, do
     return out;
 }
 
+}  // namespace
+
 struct FieldOcr::Impl {
     tesseract::TessBaseAPI jpn, eng;
+    std::unique_ptr<GlyphMatcher> glyphs;
 };
 
 FieldOcr::FieldOcr(std::unique_ptr<Impl> impl, OcrConfig config)
@@ -132,6 +155,9 @@ Result<std::unique_ptr<FieldOcr>> FieldOcr::create(const OcrConfig& config) {
         api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
         api->SetVariable("debug_file", "/dev/null");
     }
+    auto glyphs = GlyphMatcher::create(config.card_font);
+    if (!glyphs) return Error{glyphs.error()};
+    impl->glyphs = std::move(*glyphs);
     impl->jpn.SetVariable("tessedit_char_whitelist", kJpnWhitelist);
     impl->eng.SetVariable("tessedit_char_whitelist", kDigits);
     return std::unique_ptr<FieldOcr>(new FieldOcr(std::move(impl), config));
@@ -142,6 +168,7 @@ struct Variant {
     double zoom, sharpen;
 };
 constexpr Variant kVariants[] = {{1.0, 0.8}, {1.4, 0.8}, {1.2, 2.0}};
+constexpr int kVariantCount = 3;
 
 FieldText FieldOcr::read_field(const cv::Mat& card, double ppm, int kind) {
     // kind 3: the security code at another scale; kind 4: the security code by the jpn model.
@@ -150,15 +177,20 @@ FieldText FieldOcr::read_field(const cv::Mat& card, double ppm, int kind) {
 
 FieldText FieldOcr::read_variant(const cv::Mat& card, double ppm, int kind, int variant, bool jpn_digits) {
     const Variant v = kVariants[variant];
-    const cv::Mat img = prepare_field(card, ppm, kind, v.zoom, v.sharpen);
-    auto& api = kind == 2 && !jpn_digits ? impl_->eng : impl_->jpn;
-    api.SetVariable("tessedit_char_whitelist", kind == 2 ? kDigits : kJpnWhitelist);
-    api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
+    return recognise(prepare_field(card, ppm, kind, v.zoom, v.sharpen), kind == 2 && !jpn_digits,
+                     kind == 2 ? kDigits : kJpnWhitelist);
+}
+
+FieldText FieldOcr::recognise(const cv::Mat& img, bool eng, const char* whitelist) {
     FieldText out;
+    if (img.empty()) return out;
+    auto& api = eng ? impl_->eng : impl_->jpn;
+    api.SetVariable("tessedit_char_whitelist", whitelist);
+    api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
     if (api.Recognize(nullptr) != 0) return out;
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     out.min_confidence = 100;
-    bool any = false;
+    bool any = false, digits = false;
     if (it) {
         do {
             std::unique_ptr<char[]> sym(it->GetUTF8Text(tesseract::RIL_SYMBOL));
@@ -167,139 +199,181 @@ FieldText FieldOcr::read_variant(const cv::Mat& card, double ppm, int kind, int 
             if (s.empty() || s == " ") continue;
             any = true;
             out.text += s;
-            out.min_confidence = std::min(out.min_confidence, it->Confidence(tesseract::RIL_SYMBOL));
+            if (s.size() == 1 && s[0] >= '0' && s[0] <= '9') {
+                digits = true;
+                out.min_confidence = std::min(out.min_confidence, it->Confidence(tesseract::RIL_SYMBOL));
+            }
             secure_wipe(sym.get(), s.size());
             wipe(s);
         } while (it->Next(tesseract::RIL_SYMBOL));
     }
     api.Clear();
-    if (!any) out.min_confidence = 0;
+    if (!any || !digits) out.min_confidence = 0;
     return out;
 }
 
 bool FieldOcr::read(const cv::Mat& card, double ppm, FrontText& out, std::string& why) {
-    const auto floor = static_cast<float>(config_.min_confidence);
-    auto usable = [floor](const FieldText& f) { return !f.text.empty() && f.min_confidence >= floor; };
+    const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    return read(card, ppm, std::chrono::year_month_day{now}, out, why);
+}
 
-    // The two date lines. Each must give the same date at two preparations (scale, sharpening) - the era year
-    // and the expiry year appear nowhere else on the card - and the two must agree with each other (the
-    // expiry is the birthday). A dropped digit or a smudge rarely survives another preparation.
-    struct Line {
-        std::string text;
-        std::optional<BirthDate> birth;
-        std::optional<std::chrono::year_month_day> expiry;
-    };
-    std::vector<Line> births, expiries;
-    auto read_line = [&](int k, int v) {
-        FieldText f = read_variant(card, ppm, k, v, false);
-        if (usable(f)) {
-            if (k == 0) {
-                if (auto b = parse_birth_date(f.text)) births.push_back({f.text, *b, std::nullopt});
-            } else {
-                if (auto e = parse_expiry_date(f.text)) expiries.push_back({f.text, std::nullopt, *e});
-            }
+bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day today, FrontText& out,
+                    std::string& why) {
+    // Two recognisers that fail differently must agree on every digit. First the card-font matcher
+    // (glyphs.h): it reads each field as one of the values the format allows and says how sure it is (its
+    // margin over the runner-up). A field it is not sure of refuses the frame. Then Tesseract confirms it:
+    // its readings at up to three preparations (and, for the code, both models) are tried until one has the
+    // same digits - a field no reading confirms refuses the frame. Tesseract alone is never trusted: two of
+    // its preparations can agree on the same wrong digit (a blurred 8 read as 6 at every scale).
+    GlyphMatcher& gm = *impl_->glyphs;
+    const double margin = config_.min_glyph_margin, fit = config_.min_glyph_fit;
+    auto sure = [margin, fit](const LineRead& r, const std::vector<Slot>& slots) {
+        if (!r.found || r.fit < fit) return false;
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            if (slots[i].classes.size() > 1 && r.slots[i].margin < margin) return false;
         }
-        wipe(f.text);
+        return true;
     };
-    auto read_twice = [](const std::vector<Line>& lines, std::size_t i, auto same) {
-        for (std::size_t j = 0; j < lines.size(); ++j) {
-            if (j != i && same(lines[i], lines[j])) return true;
-        }
+    const std::vector<Slot> code = code_slots();
+    // The code is printed right-aligned at the end of its box.
+    const double code_w = 4 * gm.width_em("0") * kCodeEmMm;
+    const LineRead c = gm.read(
+        card, ppm, kCodeEmMm, {L::kSecurityCode.x + L::kSecurityCode.w - code_w, L::kSecurityCode.y}, {code});
+    const std::vector<std::vector<Slot>> births = {birth_slots(false), birth_slots(true)};
+    const LineRead b = gm.read(card, ppm, kDateEmMm, {L::kBirth.x, L::kBirth.y}, births, c.psf);
+    const std::vector<Slot> expiry = expiry_slots(static_cast<int>(today.year()));
+    const LineRead e = gm.read(card, ppm, kDateEmMm, {L::kExpiry.x, L::kExpiry.y}, {expiry}, c.psf);
+    const auto& birth = births[static_cast<std::size_t>(std::max(b.pattern, 0))];
+    if (!sure(b, birth)) {
+        why = "birth date: not sure";
         return false;
+    }
+    if (!sure(e, expiry)) {
+        why = "expiry date: not sure";
+        return false;
+    }
+    if (!sure(c, code)) {
+        why = "security code: not sure";
+        return false;
+    }
+    std::string birth_text = line_text(birth, b), expiry_text = line_text(expiry, e),
+                code_text = line_text(code, c);
+    // Tesseract readings of one field at the preparations in turn (and, for the code, with both models),
+    // until every number of the matcher's reading has been read the same by one of them: a date line's
+    // numbers (year, month, day) each as a whole, the code digit by digit (Tesseract's readings of a blurred
+    // code are often right except for one digit, a different one in each model). A reading with another count
+    // of numbers says nothing about which is which and is not used.
+    // The fields deconvolved with the blur the matcher found: Tesseract's last resort on a blurred frame.
+    cv::Mat sharpened;
+    auto deblurred = [&]() -> const cv::Mat& {
+        if (sharpened.empty()) {
+            sharpened = card.clone();
+            const cv::Mat k = GlyphMatcher::psf_kernel(c.psf, ppm);
+            // One region round the three fields (the printed text around them keeps the edges honest).
+            const cv::Rect all =
+                cv::Rect(static_cast<int>((L::kReadBirth.x - 1.5) * ppm),
+                         static_cast<int>((L::kReadBirth.y - 1.5) * ppm),
+                         static_cast<int>((L::kCardWidthMm - L::kReadBirth.x + 1.5) * ppm),
+                         static_cast<int>(
+                             (L::kReadSecurityCode.y + L::kReadSecurityCode.h - L::kReadBirth.y + 3) * ppm));
+            deblur_region(sharpened, all, k);
+        }
+        return sharpened;
     };
-    auto same_birth = [](const Line& a, const Line& b) { return a.birth->era_date == b.birth->era_date; };
-    auto same_expiry = [](const Line& a, const Line& b) { return *a.expiry == *b.expiry; };
-    bool found = false;
-    for (int v = 0; v < 3 && !found; ++v) {
-        read_line(0, v);
-        read_line(1, v);
-        for (std::size_t i = 0; i < births.size() && !found; ++i) {
-            if (!read_twice(births, i, same_birth)) continue;
-            for (std::size_t j = 0; j < expiries.size() && !found; ++j) {
-                if (read_twice(expiries, j, same_expiry) &&
-                    expiry_is_birthday(*births[i].birth, *expiries[j].expiry)) {
-                    out.birth = births[i].text;
-                    out.expiry = expiries[j].text;
-                    found = true;
+    // Tesseract readings of one field at the preparations in turn (for the code with both models; on a
+    // blurred frame also deconvolved), until every digit of the matcher's reading has been read the same, at
+    // the same place, by one of them. Only readings with as many digits as the matcher's are used (the
+    // words between the numbers do not matter: Tesseract often drops a 年 or reads it as another word, and
+    // the matcher has placed them).
+    auto digits_of = [](const std::string& t) {
+        std::string d;
+        for (char ch : t) {
+            if (ch >= '0' && ch <= '9') d.push_back(ch);
+        }
+        return d;
+    };
+    auto confirmed = [&](int kind, const std::vector<Slot>& slots, const LineRead& line,
+                         const std::string& text) {
+        std::string want = digits_of(text);
+        std::vector<bool> seen(want.size(), false);
+        auto done = [&] {
+            return !want.empty() && std::all_of(seen.begin(), seen.end(), [](bool x) { return x; });
+        };
+        const int passes = c.psf > 0 ? 2 : 1;
+        // The whole line, as Tesseract reads it best (context helps it with the dates).
+        for (int pass = 0; pass < passes && !done(); ++pass) {
+            const cv::Mat& img = pass == 0 ? card : deblurred();
+            for (int model = 0; model < (kind == 2 ? 2 : 1) && !done(); ++model) {
+                for (int v = 0; v < kVariantCount && !done(); ++v) {
+                    FieldText f = read_variant(img, ppm, kind, v, kind != 2 || model == 1);
+                    std::string got = digits_of(f.text);
+                    if (f.min_confidence >= static_cast<float>(config_.min_confidence) &&
+                        got.size() == want.size()) {
+                        for (std::size_t i = 0; i < want.size(); ++i)
+                            seen[i] = seen[i] || got[i] == want[i];
+                    }
+                    wipe(got);
+                    wipe(f.text);
                 }
             }
         }
-    }
-    for (auto& l : births)
-        wipe(l.text);
-    for (auto& l : expiries)
-        wipe(l.text);
-    if (!found) {
-        why = births.empty()     ? "birth date: not read"
-              : expiries.empty() ? "expiry date: not read"
-                                 : "dates: not read the same twice";
-        return false;
-    }
-
-    // Four digits with no structure to check them against. The eng model reads them at up to three
-    // preparations and two equal four-digit readings are needed. Its one systematic confusion here is a 7
-    // read as 1 (alike at every scale), so a code with a 1 is confirmed by the jpn model, whose own
-    // systematic confusion is an 8 read as 6. Where the two models differ only by those two confusions, each
-    // is resolved against the model known to make it; any other difference refuses the frame. With no two
-    // equal eng readings, one eng reading confirmed by jpn that way is accepted.
-    std::vector<std::string> eng;
-    auto four_digits = [](const std::string& t) {
-        return t.size() == 4 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    std::string agreed;
-    for (int v = 0; v < 3 && agreed.empty(); ++v) {
-        FieldText f = read_variant(card, ppm, 2, v, false);
-        if (usable(f) && four_digits(f.text)) {
-            for (const auto& e : eng) {
-                if (e == f.text) agreed = e;
-            }
-            eng.push_back(f.text);
-        }
-        wipe(f.text);
-    }
-    std::vector<std::string> jpn;
-    auto jpn_confirms = [&](const std::string& e) -> std::string {
-        for (int v = 0; v < 3; ++v) {
-            if (static_cast<std::size_t>(v) >= jpn.size()) {
-                FieldText j = read_variant(card, ppm, 2, v, true);
-                jpn.push_back(four_digits(j.text) ? j.text : std::string());
-                wipe(j.text);
-            }
-            const std::string& j = jpn[static_cast<std::size_t>(v)];
-            if (j.size() != 4) continue;
-            std::string fused = e;
-            bool ok = true;
-            for (std::size_t i = 0; i < 4 && ok; ++i) {
-                if (e[i] == j[i]) continue;
-                if (e[i] == '1' && j[i] == '7') {
-                    fused[i] = '7';
-                } else if (!(e[i] == '8' && j[i] == '6')) {
-                    ok = false;
+        // Then each number the matcher placed, on its own: Tesseract drops a thin 1 between a 年 and a 2
+        // (年12月 -> 年2月) that it reads when the number stands alone.
+        const double em_mm = kind == 2 ? kCodeEmMm : kDateEmMm;
+        std::size_t first = 0;
+        for (std::size_t s = 0; s < slots.size() && !done(); ++s) {
+            const std::string& cls = slots[s].classes[static_cast<std::size_t>(line.slots[s].cls)];
+            std::string number = digits_of(cls);
+            const std::size_t n = number.size();
+            const bool open =
+                std::any_of(seen.begin() + static_cast<std::ptrdiff_t>(first),
+                            seen.begin() + static_cast<std::ptrdiff_t>(first + n), [](bool x) { return !x; });
+            if (n > 0 && open) {
+                const cv::Rect at = line.slots[s].box;
+                const int m = static_cast<int>(em_mm * ppm * 0.2);
+                const cv::Rect roi(at.x - m, at.y, at.width + 2 * m, at.height);
+                bool ok = false;
+                for (int pass = 0; pass < passes && !ok; ++pass) {
+                    const cv::Mat& img = pass == 0 ? card : deblurred();
+                    for (int model = 0; model < 2 && !ok; ++model) {
+                        for (int v = 0; v < kVariantCount && !ok; ++v) {
+                            const Variant var = kVariants[v];
+                            FieldText f =
+                                recognise(prepare_crop(img, roi, ppm, em_mm, false, var.zoom, var.sharpen),
+                                          model == 0, kDigits);
+                            ok = f.min_confidence >= static_cast<float>(config_.min_confidence) &&
+                                 f.text == number;
+                            wipe(f.text);
+                        }
+                    }
+                }
+                if (ok) {
+                    for (std::size_t i = first; i < first + n; ++i)
+                        seen[i] = true;
                 }
             }
-            if (ok) return fused;
-            wipe(fused);
+            wipe(number);
+            first += n;
         }
-        return {};
+        const bool ok = done();
+        wipe(want);
+        return ok;
     };
-    if (!agreed.empty() && agreed.find('1') != std::string::npos) {
-        std::string confirmed = jpn_confirms(agreed);
-        wipe(agreed);
-        agreed = confirmed;
-        if (agreed.empty()) why = "security code: the models disagree";
-    } else if (agreed.empty()) {
-        for (const auto& e : eng) {
-            if (agreed.empty()) agreed = jpn_confirms(e);
-        }
-        if (agreed.empty()) why = "security code: not read the same twice";
+    const bool ok_birth = confirmed(0, birth, b, birth_text);
+    const bool ok_expiry = ok_birth && confirmed(1, expiry, e, expiry_text);
+    const bool ok_code = ok_expiry && confirmed(2, code, c, code_text);
+    if (!ok_code) {
+        why = !ok_birth    ? "birth date: the recognisers disagree"
+              : !ok_expiry ? "expiry date: the recognisers disagree"
+                           : "security code: the recognisers disagree";
+        wipe(birth_text);
+        wipe(expiry_text);
+        wipe(code_text);
+        return false;
     }
-    for (auto& e : eng)
-        wipe(e);
-    for (auto& j : jpn)
-        wipe(j);
-    if (agreed.empty()) return false;
-    out.security_code = agreed;
-    wipe(agreed);
+    out.birth = std::move(birth_text);
+    out.expiry = std::move(expiry_text);
+    out.security_code = std::move(code_text);
     return true;
 }
 

@@ -1,11 +1,13 @@
-// Tesseract over the three field regions of a flattened card front (kiosk/cardfront/layout.h): the birth line
-// and the expiry line with the `jpn` model and a whitelist of the characters those lines can hold, the
-// security code with the `eng` model and a digit whitelist. One FieldOcr per worker thread: Init is slow
+// Reading the three fields of a flattened card front (kiosk/cardfront/layout.h) with two recognisers that
+// must agree on every digit: the card-font matcher (glyphs.h: each field matched against renderings of the
+// values it can hold, under the camera's estimated blur, with a margin over the runner-up) and Tesseract (the
+// birth and expiry lines with the `jpn` model and a whitelist of the characters those lines can hold, the
+// security code with `eng` and a digit whitelist, then `jpn`). One FieldOcr per worker thread: Init is slow
 // (about 0.3 s), so it is created once and reused. Recognised text is personal data: it goes into a FrontText
-// (wiped) and nowhere else. The security code is read twice, at two scales, and both readings must agree (it
-// has no structure to check it against).
+// (wiped) and nowhere else.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,12 +22,20 @@ namespace uk::cardfront {
 struct OcrConfig {
     std::filesystem::path tessdata = "/usr/share/tesseract-ocr/5/tessdata";  // Debian tesseract-ocr-jpn/-eng
     int min_confidence =
-        10;  // lowest per-character confidence (0..100); LSTM confidences are low even when right
+        10;  // lowest per-digit confidence (0..100); LSTM confidences are low even when right
+    // The font the card prints its fields in, for the card-font matcher (the fictional test card's: BIZ
+    // UDGothic from Debian's fonts-morisawa-bizud-gothic).
+    std::filesystem::path card_font = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
+    // The card-font matcher's least margin (best minus runner-up correlation) for every digit of a field.
+    double min_glyph_margin = 0.02;
+    // ... and the least mean correlation of the whole field (a field placed on other text or on blank paper
+    // fits badly: 0.2-0.5; printed fields in every readable condition fit 0.77-0.99).
+    double min_glyph_fit = 0.7;
 };
 
 struct FieldText {
     std::string text;
-    float min_confidence = 0;  // over the characters recognised
+    float min_confidence = 0;  // over the digits recognised (0 when there are none)
 };
 
 class FieldOcr {
@@ -35,8 +45,12 @@ class FieldOcr {
     FieldOcr(const FieldOcr&) = delete;
     FieldOcr& operator=(const FieldOcr&) = delete;
 
-    // `card` is the grey flattened front at `px_per_mm`. Fills `out` (fields it could not read stay empty)
-    // and returns false when a field was missing or below the confidence floor; `why` names the field.
+    // `card` is the grey flattened front at `px_per_mm`. Fills `out` with the three lines as printed and
+    // returns true when both recognisers agree on every field; otherwise false and `why` names the field.
+    // `today` bounds the expiry year (today's year to 10 years later).
+    bool read(const cv::Mat& card, double px_per_mm, std::chrono::year_month_day today, FrontText& out,
+              std::string& why);
+    // The same with today from the system clock.
     bool read(const cv::Mat& card, double px_per_mm, FrontText& out, std::string& why);
 
     // One region in one of three preparations (scale, sharpening); jpn_digits reads the security code with
@@ -52,6 +66,7 @@ class FieldOcr {
   private:
     struct Impl;
     FieldOcr(std::unique_ptr<Impl> impl, OcrConfig config);
+    FieldText recognise(const cv::Mat& prepared, bool eng, const char* whitelist);
     std::unique_ptr<Impl> impl_;
     OcrConfig config_;
 };

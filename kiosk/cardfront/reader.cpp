@@ -153,7 +153,7 @@ Result<MatchCodeB> CardFrontReader::read_bgr(const cv::Mat& frame, std::chrono::
     r.guidance = Guidance::Reading;
     FrontText text;
     std::string why;
-    if (!ocr_->read(card, ppm, text, why)) {
+    if (!ocr_->read(card, ppm, today, text, why)) {
         if (glare > config_.max_glare_fraction) {
             r.guidance = Guidance::Glare;
         } else if (sharp < config_.min_sharpness || motion > config_.max_motion_px) {

@@ -1,13 +1,19 @@
 // OCR on the generated card-front set: for every condition (clean, perspective, blur, glare, low light,
 // thumb) frames of fictional cards are read one frame at a time (no agreement between frames). A reading is
-// either the exact 照合番号B or refused - never a wrong one - and the read rate of readable frames stays
-// above its floor. Frames where glare or a thumb covers a field must be refused or exact too.
+// either the exact 照合番号B or refused - never a wrong one - and, as issue 10 demands, at least 99 % of the
+// readable frames of every condition are exact: out of n frames at most floor(n / 100) may be refused (none
+// of 50, one of 100). Frames where glare, a thumb or strong motion blur covers a field must be refused or
+// exact.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
 
+#include <opencv2/imgproc.hpp>
+
+#include "kiosk/cardfront/glyphs.h"
+#include "kiosk/cardfront/layout.h"
 #include "kiosk/cardfront/reader.h"
 #include "tools/cardfront/render.h"
 #include "tools/cardfront/scene.h"
@@ -18,11 +24,10 @@ namespace {
 using namespace std::chrono;
 
 constexpr year_month_day kToday = year{2026} / November / 25;
-constexpr int kPerCondition = 25;
-// Per-frame floor. The camera path needs two agreeing frames out of a stream of ~5 per second, so a per-frame
-// rate well under 100% still answers in time; what may never happen is a wrong reading (asserted as 0 below).
-constexpr double kMinReadRate = 0.92;
-constexpr double kMinReadRateBlur = 0.60;
+// Frames per condition: blur, the hard one, gets the most (the benchmark reads 200 per condition).
+constexpr int kPerCondition = 50;
+constexpr int kBlurFrames = 100;
+constexpr int kCoveredPerCondition = 30;
 
 struct Tally {
     int exact = 0, refused = 0, wrong = 0;
@@ -74,8 +79,9 @@ CardFrontReader* OcrSet::reader_ = nullptr;
 
 TEST_P(OcrSet, ReadableFramesAreExactOrRefusedAndMostlyExact) {
     const Condition c = GetParam();
+    const int n = c == Condition::Blur ? kBlurFrames : kPerCondition;
     Tally t;
-    for (int i = 0; i < kPerCondition; ++i) {
+    for (int i = 0; i < n; ++i) {
         const std::uint64_t seed =
             5000 + static_cast<std::uint64_t>(c) * 1000 + static_cast<std::uint64_t>(i);
         const FrontFields f = random_fields(seed, kToday);
@@ -83,14 +89,14 @@ TEST_P(OcrSet, ReadableFramesAreExactOrRefusedAndMostlyExact) {
         ASSERT_TRUE(s.readable);
         read(f, s, t, std::string(condition_name(c)) + " #" + std::to_string(i));
     }
-    const double rate = static_cast<double>(t.exact) / kPerCondition;
     RecordProperty("exact", t.exact);
     RecordProperty("refused", t.refused);
     RecordProperty("wrong", t.wrong);
     std::printf("[cardfront] %s: %d exact, %d refused, %d wrong of %d\n",
-                std::string(condition_name(c)).c_str(), t.exact, t.refused, t.wrong, kPerCondition);
+                std::string(condition_name(c)).c_str(), t.exact, t.refused, t.wrong, n);
     EXPECT_EQ(t.wrong, 0);
-    EXPECT_GE(rate, c == Condition::Blur ? kMinReadRateBlur : kMinReadRate);
+    // Exact on at least 99 % of the readable frames.
+    EXPECT_GE(t.exact * 100, n * 99) << t.refused << " of " << n << " readable frames refused";
 }
 
 INSTANTIATE_TEST_SUITE_P(Conditions, OcrSet, ::testing::ValuesIn(kConditions),
@@ -104,7 +110,7 @@ TEST_F(OcrSet, CoveredFieldsAreNeverReadWrong) {
     Tally t;
     int unreadable = 0;
     for (Condition c : {Condition::Glare, Condition::Thumb, Condition::Blur}) {
-        for (int i = 0; i < 15; ++i) {
+        for (int i = 0; i < kCoveredPerCondition; ++i) {
             const std::uint64_t seed =
                 9000 + static_cast<std::uint64_t>(c) * 1000 + static_cast<std::uint64_t>(i);
             const FrontFields f = random_fields(seed, kToday);
@@ -113,10 +119,92 @@ TEST_F(OcrSet, CoveredFieldsAreNeverReadWrong) {
             read(f, s, t, std::string(condition_name(c)) + " covered #" + std::to_string(i));
         }
     }
-    std::printf("[cardfront] covered: %d unreadable frames; %d exact, %d refused, %d wrong of 45\n",
-                unreadable, t.exact, t.refused, t.wrong);
-    EXPECT_GE(unreadable, 15);  // the generator did cover fields
+    std::printf("[cardfront] covered: %d unreadable frames; %d exact, %d refused, %d wrong of %d\n",
+                unreadable, t.exact, t.refused, t.wrong, 3 * kCoveredPerCondition);
+    EXPECT_GE(unreadable, kCoveredPerCondition);  // the generator did cover fields
     EXPECT_EQ(t.wrong, 0);
+}
+
+// [SECTION] The card-font matcher on its own
+
+class Glyphs : public ::testing::Test {
+  protected:
+    static constexpr double kPpm = 12.0;
+    void SetUp() override {
+        auto r = FrontRenderer::create();
+        ASSERT_TRUE(r.ok()) << r.error();
+        renderer = std::move(*r);
+        auto g = GlyphMatcher::create(default_font_path());
+        ASSERT_TRUE(g.ok()) << g.error();
+        glyphs = std::move(*g);
+    }
+    cv::Mat grey_front(const FrontFields& f) {
+        cv::Mat grey;
+        cv::cvtColor(renderer->render(f, {}, kPpm), grey, cv::COLOR_BGR2GRAY);
+        return grey;
+    }
+    LineRead code(const cv::Mat& card, int psf = -1) {
+        const double w = 4 * glyphs->width_em("0") * 2.8;
+        return glyphs->read(card, kPpm, 2.8, {layout::kSecurityCode.x + layout::kSecurityCode.w - w, 40.2},
+                            {code_slots()}, psf);
+    }
+    std::unique_ptr<FrontRenderer> renderer;
+    std::unique_ptr<GlyphMatcher> glyphs;
+};
+
+// Every point spread of the bank applied to a front: the three fields read exactly, each digit with a clear
+// margin, and the blur found is one that fits.
+TEST_F(Glyphs, ReadsEveryFieldUnderEveryBlurOfItsBank) {
+    for (int p = 0; p < GlyphMatcher::psf_count(); ++p) {
+        const FrontFields f = random_fields(100 + static_cast<std::uint64_t>(p), kToday);
+        cv::Mat card;
+        cv::filter2D(grey_front(f), card, -1, GlyphMatcher::psf_kernel(p, kPpm), cv::Point(-1, -1), 0,
+                     cv::BORDER_REPLICATE);
+        const LineRead c = code(card);
+        ASSERT_TRUE(c.found) << "psf " << p;
+        const auto slots = code_slots();
+        EXPECT_EQ(line_text(slots, c), f.security_code) << "psf " << p;
+        for (const auto& s : c.slots)
+            EXPECT_GE(s.margin, OcrConfig{}.min_glyph_margin) << "psf " << p;
+        const std::vector<std::vector<Slot>> births = {birth_slots(false), birth_slots(true)};
+        const LineRead b = glyphs->read(card, kPpm, 3.4, {layout::kBirth.x, layout::kBirth.y}, births, c.psf);
+        ASSERT_TRUE(b.found) << "psf " << p;
+        EXPECT_EQ(line_text(births[static_cast<std::size_t>(b.pattern)], b), birth_line(f)) << "psf " << p;
+        const auto expiry = expiry_slots(2026);
+        const LineRead e =
+            glyphs->read(card, kPpm, 3.4, {layout::kExpiry.x, layout::kExpiry.y}, {expiry}, c.psf);
+        EXPECT_EQ(line_text(expiry, e), expiry_line(f)) << "psf " << p;
+    }
+}
+
+// A front without a printed security code: the matcher fits nothing there (or is not sure of a digit), and
+// the reader refuses the frame instead of taking the digits it fits best.
+TEST_F(Glyphs, NoPrintedCodeIsNotSureAndTheFrameIsRefused) {
+    const FrontFields f = random_fields(77, kToday);
+    cv::Mat bgr = renderer->render(f, {}, 20.0);
+    const double ppm = bgr.cols / layout::kCardWidthMm;
+    cv::rectangle(bgr,
+                  cv::Rect(static_cast<int>(layout::kSecurityCode.x * ppm),
+                           static_cast<int>(layout::kSecurityCode.y * ppm),
+                           static_cast<int>(layout::kSecurityCode.w * ppm),
+                           static_cast<int>(layout::kSecurityCode.h * ppm)),
+                  cv::Scalar(246, 246, 246), cv::FILLED);
+    cv::Mat grey;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::resize(grey, grey, cv::Size(), kPpm / ppm, kPpm / ppm, cv::INTER_AREA);
+    const LineRead c = code(grey);
+    double least = 1;
+    for (const auto& s : c.slots)
+        least = std::min(least, s.margin);
+    EXPECT_TRUE(least < OcrConfig{}.min_glyph_margin || c.fit < OcrConfig{}.min_glyph_fit)
+        << "margin " << least << ", fit " << c.fit;
+
+    auto reader = CardFrontReader::create();
+    ASSERT_TRUE(reader.ok()) << reader.error();
+    const Scene s = make_scene(bgr, Condition::Clean, 77);
+    FrameReport report;
+    EXPECT_FALSE((*reader)->read_once(s.frame, kToday, &report).ok());
+    EXPECT_NE(report.why.find("security code"), std::string::npos) << report.why;
 }
 
 }  // namespace
