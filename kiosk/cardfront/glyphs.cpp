@@ -398,7 +398,8 @@ LineRead GlyphMatcher::read(const cv::Mat& card, double ppm, double em_mm, cv::P
     };
 
     // [SECTION] The blur: the point spread under which the placing slots' classes fit best
-    if (psf < 0 || psf >= psf_count()) {
+    const bool choose = psf < 0 || psf >= psf_count();
+    if (choose) {
         double best_fit = -2;
         for (int p = 0; p < psf_count(); ++p) {
             double fit = 0;
@@ -438,6 +439,47 @@ LineRead GlyphMatcher::read(const cv::Mat& card, double ppm, double em_mm, cv::P
     }
     out.fit = sum / static_cast<double>(slots.size());
     out.psf = psf;
+    if (choose) {
+        // The bank is coarse (motion every 30 degrees and 3 px): good enough to classify, not to deconvolve.
+        // Refined around the chosen spread on the classified slots, with kernels made on the spot.
+        const Psf base = bank()[static_cast<std::size_t>(psf)];
+        Psf best_p = base;
+        double best_fit = -2;
+        std::vector<Psf> tries;
+        if (base.length > 0) {
+            for (double dl : {-2.0, -1.0, 0.0, 1.0, 2.0}) {
+                for (double da : {-12.0, -6.0, 0.0, 6.0, 12.0})
+                    tries.push_back({base.sigma, std::max(2.0, base.length + dl), base.angle + da});
+            }
+        } else {
+            for (double ds : {-0.3, -0.15, 0.0, 0.15, 0.3})
+                tries.push_back({std::max(0.5, base.sigma + ds)});
+        }
+        for (const Psf& t : tries) {
+            const cv::Mat k = kernel(t, scale);
+            double fit = 0;
+            for (std::size_t s = 0; s < slots.size(); ++s) {
+                const cv::Mat& ink =
+                    impl_->render(em_key, slots[s].classes[static_cast<std::size_t>(out.slots[s].cls)]);
+                cv::Mat b;
+                cv::filter2D(ink, b, CV_32F, k, cv::Point(-1, -1), 0, cv::BORDER_CONSTANT);
+                b = 1.0 - b;
+                const cv::Rect w(margin + best.ox[s] + dx - kRefinePx, margin + dy - kRefinePx,
+                                 b.cols + 2 * kRefinePx, b.rows + 2 * kRefinePx);
+                if ((w & cv::Rect(0, 0, region.cols, region.rows)) != w) continue;
+                cv::Mat m;
+                cv::matchTemplate(region(w), b, m, cv::TM_CCOEFF_NORMED);
+                double hi = 0;
+                cv::minMaxLoc(m, nullptr, &hi);
+                fit += hi;
+            }
+            if (fit > best_fit) {
+                best_fit = fit;
+                best_p = t;
+            }
+        }
+        out.kernel = kernel(best_p, scale);
+    }
     out.found = true;
     return out;
 }

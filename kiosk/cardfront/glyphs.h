@@ -39,6 +39,7 @@ struct LineRead {
     std::vector<SlotRead> slots;
     double fit = 0;  // mean correlation of the line at the chosen place and blur
     int psf = -1;    // index of the chosen point spread
+    cv::Mat kernel;  // when read() chose it: the point spread refined around it (for deconvolution)
     bool found = false;
 };
 

@@ -268,7 +268,7 @@ bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day
     auto deblurred = [&]() -> const cv::Mat& {
         if (sharpened.empty()) {
             sharpened = card.clone();
-            const cv::Mat k = GlyphMatcher::psf_kernel(c.psf, ppm);
+            const cv::Mat k = c.kernel.empty() ? GlyphMatcher::psf_kernel(c.psf, ppm) : c.kernel;
             // One region round the three fields (the printed text around them keeps the edges honest).
             const cv::Rect all =
                 cv::Rect(static_cast<int>((L::kReadBirth.x - 1.5) * ppm),
