@@ -181,11 +181,12 @@ FieldText FieldOcr::read_variant(const cv::Mat& card, double ppm, int kind, int 
                      kind == 2 ? kDigits : kJpnWhitelist);
 }
 
-FieldText FieldOcr::recognise(const cv::Mat& img, bool eng, const char* whitelist) {
+FieldText FieldOcr::recognise(const cv::Mat& img, bool eng, const char* whitelist, bool single_char) {
     FieldText out;
     if (img.empty()) return out;
     auto& api = eng ? impl_->eng : impl_->jpn;
     api.SetVariable("tessedit_char_whitelist", whitelist);
+    api.SetPageSegMode(single_char ? tesseract::PSM_SINGLE_CHAR : tesseract::PSM_SINGLE_LINE);
     api.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
     if (api.Recognize(nullptr) != 0) return out;
     std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
@@ -329,8 +330,11 @@ bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day
                 std::any_of(seen.begin() + static_cast<std::ptrdiff_t>(first),
                             seen.begin() + static_cast<std::ptrdiff_t>(first + n), [](bool x) { return !x; });
             if (n > 0 && open) {
+                // A single digit is read as one character from its own cell (its neighbours are too close
+                // in the code to give it a margin); a number with a margin of a fifth of an em.
                 const cv::Rect at = line.slots[s].box;
-                const int m = static_cast<int>(em_mm * ppm * 0.2);
+                const bool single = n == 1;
+                const int m = single && cls.size() == 1 ? 0 : static_cast<int>(em_mm * ppm * 0.2);
                 const cv::Rect roi(at.x - m, at.y, at.width + 2 * m, at.height);
                 bool ok = false;
                 for (int pass = 0; pass < passes && !ok; ++pass) {
@@ -340,7 +344,7 @@ bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day
                             const Variant var = kVariants[v];
                             FieldText f =
                                 recognise(prepare_crop(img, roi, ppm, em_mm, false, var.zoom, var.sharpen),
-                                          model == 0, kDigits);
+                                          model == 0, kDigits, single);
                             ok = f.min_confidence >= static_cast<float>(config_.min_confidence) &&
                                  f.text == number;
                             wipe(f.text);

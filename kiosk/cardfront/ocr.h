@@ -66,7 +66,7 @@ class FieldOcr {
   private:
     struct Impl;
     FieldOcr(std::unique_ptr<Impl> impl, OcrConfig config);
-    FieldText recognise(const cv::Mat& prepared, bool eng, const char* whitelist);
+    FieldText recognise(const cv::Mat& prepared, bool eng, const char* whitelist, bool single_char = false);
     std::unique_ptr<Impl> impl_;
     OcrConfig config_;
 };
