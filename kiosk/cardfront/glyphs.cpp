@@ -18,6 +18,9 @@ constexpr int kOversample = 4;       // glyphs are rendered this much larger, th
 constexpr double kPadEm = 0.2;       // paper above and below the em box in a template
 constexpr double kAlignSigma = 1.2;  // blur of the templates that place the line (px at 12 px/mm)
 constexpr int kRefinePx = 2;         // each slot may sit this far from the line's place
+// Blurred renderings kept between frames: about 230 per point spread (1.5 MB); past this many (a dozen
+// spreads) the cache starts over, so a long-running kiosk stays within about 20 MB.
+constexpr std::size_t kMaxCached = 2800;
 
 std::u32string utf8_to_u32(const std::string& s) {
     std::u32string out;
@@ -299,6 +302,7 @@ LineRead GlyphMatcher::read(const cv::Mat& card, double ppm, double em_mm, cv::P
                             const std::vector<std::vector<Slot>>& patterns, int psf, double slack_mm) {
     LineRead out;
     if (patterns.empty() || card.empty()) return out;
+    if (impl_->blurred.size() > kMaxCached) impl_->blurred.clear();
     const double em = em_mm * ppm;
     const int em_key = static_cast<int>(std::lround(em * 100));
     const double scale = ppm / 12.0;

@@ -218,6 +218,21 @@ bool FieldOcr::read(const cv::Mat& card, double ppm, FrontText& out, std::string
     return read(card, ppm, std::chrono::year_month_day{now}, out, why);
 }
 
+namespace {
+
+// The matcher's readings name the digits (as class indices): forgotten whichever way read() returns.
+struct ForgetOnExit {
+    std::vector<LineRead*> reads;
+    ~ForgetOnExit() {
+        for (LineRead* r : reads) {
+            for (SlotRead& slot : r->slots)
+                slot = SlotRead{};
+        }
+    }
+};
+
+}  // namespace
+
 bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day today, FrontText& out,
                     std::string& why) {
     // Two recognisers that fail differently must agree on every digit. First the card-font matcher
@@ -238,12 +253,13 @@ bool FieldOcr::read(const cv::Mat& card, double ppm, std::chrono::year_month_day
     const std::vector<Slot> code = code_slots();
     // The code is printed right-aligned at the end of its box.
     const double code_w = 4 * gm.width_em("0") * kCodeEmMm;
-    const LineRead c = gm.read(
-        card, ppm, kCodeEmMm, {L::kSecurityCode.x + L::kSecurityCode.w - code_w, L::kSecurityCode.y}, {code});
+    LineRead c = gm.read(card, ppm, kCodeEmMm,
+                         {L::kSecurityCode.x + L::kSecurityCode.w - code_w, L::kSecurityCode.y}, {code});
     const std::vector<std::vector<Slot>> births = {birth_slots(false), birth_slots(true)};
-    const LineRead b = gm.read(card, ppm, kDateEmMm, {L::kBirth.x, L::kBirth.y}, births, c.psf);
+    LineRead b = gm.read(card, ppm, kDateEmMm, {L::kBirth.x, L::kBirth.y}, births, c.psf);
     const std::vector<Slot> expiry = expiry_slots(static_cast<int>(today.year()));
-    const LineRead e = gm.read(card, ppm, kDateEmMm, {L::kExpiry.x, L::kExpiry.y}, {expiry}, c.psf);
+    LineRead e = gm.read(card, ppm, kDateEmMm, {L::kExpiry.x, L::kExpiry.y}, {expiry}, c.psf);
+    const ForgetOnExit forget{{&c, &b, &e}};
     const auto& birth = births[static_cast<std::size_t>(std::max(b.pattern, 0))];
     if (!sure(b, birth)) {
         why = "birth date: not sure";
