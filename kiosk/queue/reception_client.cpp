@@ -83,4 +83,28 @@ Result<IssuedChallenge> ReceptionClient::request_challenge() {
     return IssuedChallenge{j["challenge_id"].get<std::string>(), std::move(out)};
 }
 
+Result<bool> ReceptionClient::post_face_statement(const FaceStatement& f, const KioskKey& key) {
+    auto sig = key.sign(f.canonical());
+    if (!sig) return Error{"face statement: " + sig.error()};
+    std::string b64(4 * ((sig->size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), sig->data(),
+                            static_cast<int>(sig->size()));
+    b64.resize(static_cast<std::size_t>(n));
+    json statement{{"kiosk_id", f.kiosk_id},
+                   {"record_id", f.record_id},
+                   {"cert_serial_hex", f.cert_serial_hex},
+                   {"cert_issuer", f.cert_issuer},
+                   {"distance", f.distance},
+                   {"threshold", f.threshold},
+                   {"model", f.model},
+                   {"matched", f.matched},
+                   {"liveness_passed", f.liveness_passed},
+                   {"liveness_challenge", f.liveness_challenge},
+                   {"made_at", f.made_at}};
+    HttpReply r = t_.post_json("/api/v1/qualification/face-statements",
+                               json{{"statement", statement}, {"signature", b64}}.dump());
+    if (r.status != 201) return failure("face statement", r);
+    return true;
+}
+
 }  // namespace uk

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "kiosk/core/result.h"
+#include "kiosk/queue/face_statement.h"
+#include "kiosk/queue/kiosk_key.h"
 #include "kiosk/queue/transport.h"
 
 namespace uk {
@@ -45,6 +47,10 @@ class ReceptionClient {
     Result<VisualCheckStatus> poll_visual_check(const std::string& request_id);
     // POST /api/v1/qualification/challenges (docs/qualification.md).
     Result<IssuedChallenge> request_challenge();
+    // Signs `statement` (canonical text) with the kiosk's key and sends it to
+    // POST /api/v1/qualification/face-statements. Call it after the face match, before the record that names
+    // the same record id goes into the outbox; the reception confirms a face check-in only with it.
+    Result<bool> post_face_statement(const FaceStatement& statement, const KioskKey& key);
 
   private:
     ReceptionTransport& t_;

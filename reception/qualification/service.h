@@ -23,6 +23,7 @@
 #include "kiosk/core/facility.h"
 #include "kiosk/core/record.h"
 #include "kiosk/core/result.h"
+#include "kiosk/queue/face_statement.h"
 #include "reception/qualification/crypto.h"
 #include "reception/qualification/types.h"
 
@@ -38,21 +39,9 @@ struct ChallengeTicket {
 
 // [SECTION] Face path: the kiosk's statement, signed with its Ed25519 key (registered at enrolment)
 
-struct FaceStatement {
-    std::string kiosk_id;
-    std::string record_id;
-    std::string cert_serial_hex;
-    std::string cert_issuer;
-    double distance = 0;
-    double threshold = 0;
-    std::string model;
-    bool matched = false;
-    bool liveness_passed = false;
-    std::string liveness_challenge;
-    std::string made_at;  // RFC 3339
-    // The bytes that are signed: "uketsuke-face-statement/1\n" then key=value lines in this field order.
-    std::string canonical() const;
-};
+// The struct and its canonical text live in kiosk/queue/face_statement.h, so that kiosk and reception sign
+// and check the same bytes.
+using FaceStatement = uk::FaceStatement;
 
 // [SECTION] Confirmation
 

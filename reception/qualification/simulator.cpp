@@ -56,12 +56,6 @@ std::string uuid_v4() {
     return uuid_v4_from_bytes(raw);
 }
 
-std::string format_double(double d) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f", d);
-    return buf;
-}
-
 }  // namespace
 
 std::string jst_timestamp(WallTime t) {
@@ -72,31 +66,6 @@ std::string jst_date_compact(WallTime t) {
 }
 std::string jst_date_iso(WallTime t) {
     return fmt(t, 2);
-}
-
-// [SECTION] Face statement
-
-std::string FaceStatement::canonical() const {
-    std::string s = "uketsuke-face-statement/1\n";
-    auto line = [&s](const char* k, const std::string& v) {
-        s += k;
-        s += '=';
-        for (char c : v)
-            s += (c == '\n' || c == '\r') ? ' ' : c;
-        s += '\n';
-    };
-    line("kiosk_id", kiosk_id);
-    line("record_id", record_id);
-    line("cert_serial_hex", cert_serial_hex);
-    line("cert_issuer", cert_issuer);
-    line("distance", format_double(distance));
-    line("threshold", format_double(threshold));
-    line("model", model);
-    line("matched", matched ? "true" : "false");
-    line("liveness_passed", liveness_passed ? "true" : "false");
-    line("liveness_challenge", liveness_challenge);
-    line("made_at", made_at);
-    return s;
 }
 
 // [SECTION] Rules
