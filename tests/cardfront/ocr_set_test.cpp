@@ -207,5 +207,30 @@ TEST_F(Glyphs, NoPrintedCodeIsNotSureAndTheFrameIsRefused) {
     EXPECT_NE(report.why.find("security code"), std::string::npos) << report.why;
 }
 
+// The matcher only knows the font it is given. Given another one than the card's (here the proportional BIZ
+// UDPGothic from the same package: other advances), it fits nothing well and every frame is refused - a card
+// font the kiosk does not know leads to the keypad, never to a wrong 照合番号B.
+TEST_F(Glyphs, AnotherFontThanTheCardsRefusesEveryFrame) {
+    ReaderConfig config;
+    config.ocr.card_font = default_font_path().parent_path() / "BIZUDPGothic-Regular.ttf";
+    auto reader = CardFrontReader::create(config);
+    ASSERT_TRUE(reader.ok()) << reader.error();
+    for (int i = 0; i < 8; ++i) {
+        const std::uint64_t seed = 400 + static_cast<std::uint64_t>(i);
+        const Scene s = make_scene(renderer->render(random_fields(seed, kToday)), Condition::Clean, seed);
+        FrameReport report;
+        EXPECT_FALSE((*reader)->read_once(s.frame, kToday, &report).ok()) << "frame " << i;
+        EXPECT_NE(report.why.find("not sure"), std::string::npos) << report.why;
+    }
+}
+
+TEST_F(Glyphs, AMissingCardFontIsAClearError) {
+    ReaderConfig config;
+    config.ocr.card_font = "/nonexistent/CardFont.ttf";
+    auto reader = CardFrontReader::create(config);
+    ASSERT_FALSE(reader.ok());
+    EXPECT_NE(reader.error().find("/nonexistent/CardFont.ttf"), std::string::npos) << reader.error();
+}
+
 }  // namespace
 }  // namespace uk::cardfront
