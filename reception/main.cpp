@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "kiosk/queue/enrolment_proof.h"
+#include "platform/system/log.h"
 #include "reception/qualification/reception_hook.h"
 #include "reception/server/auth.h"
 #include "reception/server/config.h"
@@ -110,20 +111,30 @@ uk::Result<std::unique_ptr<Store>> open_store(const ServiceConfig& cfg) {
 }
 
 volatile sig_atomic_t g_signal = 0;
+volatile sig_atomic_t g_reopen = 0;
 
 int serve(const Args& a) {
+    namespace lg = uk::log;
     auto cfg = make_config(a);
     if (!cfg) return usage(cfg.error());
+    lg::LogConfig lc{"uketsuke-reception", lg::parse_level(cfg->log_level).value_or(lg::Level::Info), true,
+                     cfg->log_file};
+    lc.max_file_bytes = static_cast<std::size_t>(cfg->log_max_bytes);
+    lc.max_files = cfg->log_files;
+    if (auto ok = lg::configure(lc); !ok) {
+        std::cerr << "uketsuke-reception: " << ok.error() << "\n";
+        return 1;
+    }
     auto store = open_store(*cfg);
     if (!store) {
-        std::cerr << "uketsuke-reception: " << store.error() << "\n";
+        lg::error(store.error());
         return 1;
     }
     TlsFiles tls{cfg->tls_cert, cfg->tls_key, false};
     if (tls.cert_path.empty()) {
         auto made = ensure_self_signed(cfg->data_dir + "/tls", cfg->host);
         if (!made) {
-            std::cerr << "uketsuke-reception: " << made.error() << "\n";
+            lg::error(made.error());
             return 1;
         }
         tls = *made;
@@ -145,43 +156,54 @@ int serve(const Args& a) {
     }
     auto port = service.bind();
     if (!port) {
-        std::cerr << "uketsuke-reception: " << port.error() << "\n";
+        lg::error(port.error());
         return 1;
     }
     auto fp = certificate_fingerprint(tls.cert_path);
     std::string host = cfg->host.find(':') != std::string::npos ? "[" + cfg->host + "]" : cfg->host;
-    std::cout << "uketsuke-reception: listening on https://" << host << ":" << *port << "/\n"
-              << "  data:        " << cfg->data_dir << "\n"
-              << "  store:       " << (*store)->backend() << "\n"
-              << "  certificate: " << tls.cert_path << (tls.created ? " (made just now, self-signed)" : "")
-              << "\n"
-              << "  fingerprint: " << (fp ? *fp : fp.error()) << "\n"
-              << "  qualification: "
-              << (qual ? "simulator in " +
-                             qualification::ReceptionQualification::folder(cfg->data_dir).string()
-                       : "off: " + qual.error())
-              << "\n";
+    lg::info("listening on https://" + host + ":" + std::to_string(*port) + "/",
+             {lg::field("data", cfg->data_dir), lg::field("store", std::string((*store)->backend()))});
+    lg::info("certificate " + tls.cert_path + (tls.created ? " (made just now, self-signed)" : ""),
+             {lg::field("fingerprint", fp ? *fp : fp.error())});
+    lg::info(qual ? "qualification: simulator in " +
+                        qualification::ReceptionQualification::folder(cfg->data_dir).string()
+                  : "qualification: off: " + qual.error());
+    if (!cfg->log_file.empty()) lg::info("log file " + cfg->log_file + " (SIGHUP reopens it)");
     auto users = (*store)->count_users();
     if (users && *users == 0)
-        std::cout << "  no staff user yet: add an administrator with\n"
-                  << "    uketsuke-reception user add NAME --role admin --data " << cfg->data_dir << "\n"
-                  << "  and enrol each kiosk from its set-up screen with a code from\n"
-                  << "    uketsuke-reception kiosk invite KIOSK_ID --data " << cfg->data_dir << "\n";
-    std::cout << std::flush;
+        lg::warn(
+            "no staff user yet: add an administrator with `uketsuke-reception user add NAME --role admin "
+            "--data " +
+            cfg->data_dir +
+            "` and enrol each kiosk from its set-up screen with a code from "
+            "`uketsuke-reception kiosk invite KIOSK_ID --data " +
+            cfg->data_dir + "`");
 
     struct sigaction sa {};
-    sa.sa_handler = [](int sig) { g_signal = sig; };
+    sa.sa_handler = [](int sig) {
+        if (sig == SIGHUP)
+            g_reopen = 1;
+        else
+            g_signal = sig;
+    };
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
     std::thread watcher([&] {
-        while (!g_signal)
+        while (!g_signal) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (g_reopen) {
+                g_reopen = 0;
+                if (auto ok = lg::global().reopen(); !ok) lg::error(ok.error());
+            }
+        }
+        lg::info("stopping (signal " + std::to_string(g_signal) + ")");
         service.stop();
     });
     service.run();
     g_signal = g_signal ? g_signal : SIGTERM;
     watcher.join();
-    std::cout << "uketsuke-reception: stopped\n";
+    lg::info("stopped");
     return 0;
 }
 

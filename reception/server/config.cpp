@@ -90,7 +90,7 @@ Result<ServiceConfig> load_config_file(const std::string& path, ServiceConfig cf
                      ": " + std::string(e.description())};
     }
     Reader rd{path};
-    if (auto ok = check_keys(rd, root, "", {"listen", "data_dir", "store", "tls", "limits"}); !ok)
+    if (auto ok = check_keys(rd, root, "", {"listen", "data_dir", "store", "tls", "limits", "log"}); !ok)
         return Error{ok.error()};
     if (root.contains("listen")) {
         auto s = get_string(rd, root, "listen", "listen");
@@ -132,6 +132,34 @@ Result<ServiceConfig> load_config_file(const std::string& path, ServiceConfig cf
             auto s = get_string(rd, t, "key", "tls.key");
             if (!s) return Error{s.error()};
             cfg.tls_key = *s;
+        }
+    }
+    if (const toml::node* n = root.get("log")) {
+        if (!n->is_table()) return rd.error("log", "expected a table [log]");
+        const toml::table& t = *n->as_table();
+        if (auto ok = check_keys(rd, t, "log.", {"level", "file", "max_bytes", "files"}); !ok)
+            return Error{ok.error()};
+        if (t.contains("level")) {
+            auto s = get_string(rd, t, "level", "log.level");
+            if (!s) return Error{s.error()};
+            if (*s != "debug" && *s != "info" && *s != "warn" && *s != "error")
+                return rd.error("log.level", "expected \"debug\", \"info\", \"warn\" or \"error\"");
+            cfg.log_level = *s;
+        }
+        if (t.contains("file")) {
+            auto s = get_string(rd, t, "file", "log.file");
+            if (!s) return Error{s.error()};
+            cfg.log_file = *s;
+        }
+        if (t.contains("max_bytes")) {
+            auto v = get_int(rd, t, "max_bytes", "log.max_bytes", 64 * 1024, 1LL << 32);
+            if (!v) return Error{v.error()};
+            cfg.log_max_bytes = *v;
+        }
+        if (t.contains("files")) {
+            auto v = get_int(rd, t, "files", "log.files", 1, 100);
+            if (!v) return Error{v.error()};
+            cfg.log_files = static_cast<int>(*v);
         }
     }
     if (const toml::node* n = root.get("limits")) {

@@ -27,6 +27,11 @@ struct ServiceConfig {
     int session_hours = 12;
     int sse_keepalive_s = 15;       // comment line sent on an idle event stream (finds dead connections)
     std::size_t queue_limit = 500;  // entries returned by GET /api/v1/queue
+    // [log] (platform/system/log.h): stderr always (journald under systemd); a file only when set.
+    std::string log_level = "info";  // debug | info | warn | error
+    std::string log_file;            // empty = stderr only
+    long long log_max_bytes = 10 << 20;
+    int log_files = 5;
     // POST /api/v1/kiosks/enrol attempts per source address per 10 minutes (more get 429). Not in the TOML
     // file: each invite also dies after 5 wrong codes, so this only slows a noisy neighbour down.
     int enrol_attempts = 10;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/queue/enrolment_proof.h"
+#include "platform/system/log.h"
 #include "reception/server/auth.h"
 #include "reception/server/metrics.h"
 #include "reception/server/web_assets.h"
@@ -472,6 +473,7 @@ struct ReceptionService::Impl {
                 what = e.what();
             } catch (...) {
             }
+            uk::log::error("internal error on " + std::string("request: ") + what);
             reply_error(res, 500, "internal error: " + what);
         });
         // Size check before the body is read: a declared Content-Length over the limit is refused at once.
@@ -503,10 +505,12 @@ struct ReceptionService::Impl {
         s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
             res.set_content(metrics.render(clock.wall_now()), "text/plain; version=0.0.4; charset=utf-8");
         });
-        // Refused check-ins are counted by status after any handler (or the size check) answered.
+        // Refused check-ins are counted by status after any handler (or the size check) answered; every
+        // request gets one access-log line (method, path, status, source; never a body, header or query).
         s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             if (req.method == "POST" && req.path == "/api/v1/checkins" && res.status >= 400)
                 metrics.checkin_refused(res.status);
+            access_log(req, res);
         });
         s.Get("/", [](const httplib::Request&, httplib::Response& res) { serve_asset("/", res); });
         s.Get(R"(/static/([A-Za-z0-9_.-]+))",
@@ -514,6 +518,31 @@ struct ReceptionService::Impl {
 
         kiosk_routes();
         staff_routes();
+    }
+
+    static void access_log(const httplib::Request& req, const httplib::Response& res) {
+        namespace lg = uk::log;
+        bool routine = (req.method == "GET" && res.status < 400) || req.path == "/api/v1/kiosk/heartbeat";
+        lg::Level level = res.status >= 500   ? lg::Level::Error
+                          : res.status >= 400 ? lg::Level::Warn
+                          : routine           ? lg::Level::Debug
+                                              : lg::Level::Info;
+        if (!lg::global().enabled(level)) return;
+        std::string line = req.method + " " + req.path + " " + std::to_string(res.status);
+        if (req.path == "/api/v1/kiosks/enrol") {
+            // The answer carries the token on success: only its kiosk id, or the refusal's reason, is read.
+            json j = json::parse(res.body, nullptr, false);
+            if (j.is_object() && j.contains("reason") && j["reason"].is_string())
+                line += " enrolment refused: " + j["reason"].get<std::string>();
+            else if (j.is_object() && j.contains("kiosk_id") && j["kiosk_id"].is_string())
+                line += " kiosk " + j["kiosk_id"].get<std::string>() + " enrolled (face key " +
+                        j.value("face_key", std::string("?")) + ")";
+        } else if (res.status >= 400) {
+            json j = json::parse(res.body, nullptr, false);
+            if (j.is_object() && j.contains("error") && j["error"].is_string())
+                line += ": " + j["error"].get<std::string>().substr(0, 300);
+        }
+        lg::global().write(level, line, {lg::field("from", req.remote_addr)});
     }
 
     static void serve_asset(const std::string& path, httplib::Response& res) {

@@ -52,6 +52,10 @@ TEST(Config, MistakesAreErrorsNamingFileKeyAndReason) {
         {"[limits]\nthreads = \"many\"\n", "expected an integer"},
         {"[tls]\ncert = 5\n", "tls.cert"},
         {"listen = \n", "reception.toml:1"},
+        {"[log]\nlevel = \"loud\"\n", "log.level"},
+        {"[log]\nfiles = 0\n", "log.files"},
+        {"[log]\nmax_bytes = 10\n", "log.max_bytes"},
+        {"[log]\nrotate = true\n", "log.rotate: unknown key"},
     };
     for (const auto& r : rows) {
         SCOPED_TRACE(r.text);
@@ -67,6 +71,17 @@ TEST(Config, MistakesAreErrorsNamingFileKeyAndReason) {
     streams.threads = 8;
     streams.max_event_streams = 8;
     EXPECT_FALSE(finish_config(streams).ok()) << "streams would take every worker";
+}
+
+TEST(Config, LogSection) {
+    uk::testing::TempDir d;
+    auto c = load_config_file(
+        write(d, "[log]\nlevel = \"warn\"\nfile = \"/var/log/uk.log\"\nmax_bytes = 65536\nfiles = 3\n"));
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_EQ(c->log_level, "warn");
+    EXPECT_EQ(c->log_file, "/var/log/uk.log");
+    EXPECT_EQ(c->log_max_bytes, 65536);
+    EXPECT_EQ(c->log_files, 3);
 }
 
 TEST(Config, ListenTakesIpv6InBrackets) {

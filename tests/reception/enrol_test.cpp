@@ -2,6 +2,10 @@
 // the kiosk"): the proofs are built here the way the kiosk builds them, so each refusal is reached exactly.
 #include <openssl/pem.h>
 
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -25,6 +29,11 @@ std::string der_of_pem_file(const std::string& path) {
     OPENSSL_free(der);
     X509_free(x);
     return out;
+}
+
+std::string slurp_text(const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 std::int64_t now_ms() {
@@ -271,6 +280,93 @@ TEST(KioskInviteCli, RefusesBadMinutesAndIds) {
         run(std::string(UK_RECEPTION_EXE) + " kiosk invite 'bad id' --data " + d.path() + " 2>&1", &st);
     EXPECT_EQ(st, 2);
     EXPECT_NE(out.find("KIOSK_ID"), std::string::npos);
+}
+
+// [SECTION] The service's log (platform/system/log.h wired into uketsuke-reception)
+
+TEST(ReceptionLog, TheRealServiceLogsToItsRotatingFileWithoutSecretsAndReopensOnSighup) {
+    TempDir d;
+    const std::string log = d.file("logs/reception.log");
+    {
+        std::ofstream cfg(d.file("reception.toml"));
+        cfg << "[log]\nlevel = \"info\"\nfile = \"" << log << "\"\nmax_bytes = 65536\nfiles = 2\n";
+    }
+    int st = 0;
+    std::string out =
+        run(std::string(UK_RECEPTION_EXE) + " kiosk invite kiosk-1 --data " + d.path() + " 2>&1", &st);
+    ASSERT_EQ(st, 0) << out;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(out, m, std::regex("code: +(\\S+)")));
+    const std::string code = m[1];
+    int port = free_port();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int fd = ::open(d.file("stderr").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        std::string listen = "127.0.0.1:" + std::to_string(port);
+        std::string conf = d.file("reception.toml");
+        ::execl(UK_RECEPTION_EXE, UK_RECEPTION_EXE, "serve", "--config", conf.c_str(), "--data",
+                d.path().c_str(), "--listen", listen.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    auto stop = [&] {
+        if (pid > 0) {
+            ::kill(pid, SIGTERM);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            pid = -1;
+        }
+    };
+    httplib::SSLClient c("127.0.0.1", port);
+    c.set_ca_cert_path(d.file("tls/cert.pem").c_str());
+    bool up = false;
+    for (int i = 0; i < 250 && !up; ++i) {
+        auto r = c.Get("/healthz");
+        up = r && r->status == 200;
+        if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!up) stop();
+    ASSERT_TRUE(up) << slurp_text(d.file("stderr"));
+    // Enrol (token in the answer), push a check-in, and get a refusal.
+    auto key = *en::derive_key(*en::normalise_code(code));
+    auto face = KioskKey::generate();
+    std::string der = der_of_pem_file(d.file("tls/cert.pem"));
+    json b{{"kiosk_id", "kiosk-1"},
+           {"code_proof", en::code_proof(key, "kiosk-1")},
+           {"channel_proof", en::channel_proof(key, "kiosk-1", der, face->public_pem())},
+           {"face_public_key", face->public_pem()}};
+    auto enrolled = c.Post("/api/v1/kiosks/enrol", b.dump(), "application/json");
+    ASSERT_TRUE(enrolled && enrolled->status == 201);
+    std::string token = json::parse(enrolled->body)["token"];
+    auto rec = sample_record("kiosk-1");
+    auto pushed = c.Post("/api/v1/checkins", {{"Authorization", "Bearer " + token}}, to_json_string(rec),
+                         "application/json");
+    ASSERT_TRUE(pushed && pushed->status == 201);
+    c.Post("/api/v1/checkins", {{"Authorization", "Bearer wrong"}}, "{}", "application/json");
+    // An outside rotation, then SIGHUP: the service writes to a new file.
+    std::filesystem::rename(log, log + ".moved");
+    ::kill(pid, SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    c.Get("/api/v1/nothing-here");
+    stop();
+    std::string before = slurp_text(log + ".moved"), after = slurp_text(log);
+    EXPECT_NE(before.find("listening on https://127.0.0.1:" + std::to_string(port)), std::string::npos)
+        << before;
+    EXPECT_NE(before.find("POST /api/v1/kiosks/enrol 201 kiosk kiosk-1 enrolled"), std::string::npos)
+        << before;
+    EXPECT_NE(before.find("POST /api/v1/checkins 201"), std::string::npos) << before;
+    EXPECT_NE(before.find("WARN uketsuke-reception: POST /api/v1/checkins 401"), std::string::npos) << before;
+    EXPECT_NE(after.find("GET /api/v1/nothing-here 404"), std::string::npos) << after;
+    EXPECT_NE(after.find("stopped"), std::string::npos) << after;
+    for (const std::string& all : {before, after, slurp_text(d.file("stderr"))}) {
+        EXPECT_EQ(all.find(token), std::string::npos);
+        EXPECT_EQ(all.find(token.substr(4, 20)), std::string::npos);
+        EXPECT_EQ(all.find(code), std::string::npos);
+    }
+    struct stat fst {};
+    ASSERT_EQ(::stat(log.c_str(), &fst), 0);
+    EXPECT_EQ(fst.st_mode & 0777, 0640u);
 }
 
 }  // namespace
