@@ -569,7 +569,10 @@ struct ReceptionService::Impl {
         }
         if (!kiosk->has_value()) {
             res.set_header("WWW-Authenticate", "Bearer realm=\"uketsuke\", error=\"invalid_token\"");
-            reply_error(res, 401, "unknown kiosk token: enrol the kiosk with `uketsuke-reception kiosk add`");
+            reply_error(res, 401,
+                        "unknown kiosk token: enrol the kiosk again (`uketsuke-reception kiosk invite "
+                        "KIOSK_ID`, then the "
+                        "kiosk's set-up screen)");
             return std::nullopt;
         }
         return **kiosk;

@@ -173,6 +173,34 @@ TEST_F(StoreTest, KioskTokensAreFoundByTheirHashOnly) {
     EXPECT_FALSE(store_->kiosk_for_token_hash(sha256_hex("secret-token"))->has_value());
 }
 
+TEST_F(StoreTest, EnrolmentInvitesAreUsedOnceCountFailuresAndAreReplaced) {
+    const std::int64_t day = std::int64_t{24} * 3600 * 1000;
+    ASSERT_TRUE(store_->put_enrolment_invite({"kiosk-1", "aa", 1000, 2000, 0, 0}));
+    ASSERT_TRUE(store_->put_enrolment_invite({"kiosk-2", "bb", 1000, 2000, 0, 0}));
+    auto all = store_->list_enrolment_invites();
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ((*all)[0].kiosk_id, "kiosk-1");
+    EXPECT_EQ((*all)[0].key_hex, "aa");
+    EXPECT_EQ((*all)[0].expires_ms, 2000);
+    EXPECT_EQ(*store_->count_enrolment_failure("kiosk-1"), 1);
+    EXPECT_EQ(*store_->count_enrolment_failure("kiosk-1"), 2);
+    EXPECT_EQ(*store_->count_enrolment_failure("kiosk-9"), 0);           // no invite: nothing counted
+    EXPECT_FALSE(*store_->use_enrolment_invite("kiosk-1", "bb", 1500));  // another key
+    EXPECT_TRUE(*store_->use_enrolment_invite("kiosk-1", "aa", 1500));
+    EXPECT_FALSE(*store_->use_enrolment_invite("kiosk-1", "aa", 1600));  // once only
+    all = store_->list_enrolment_invites();
+    EXPECT_EQ((*all)[0].used_ms, 1500);
+    EXPECT_EQ((*all)[0].failures, 2);
+    // A new invite replaces the last (unused, no failures), and drops invites expired over a week ago.
+    ASSERT_TRUE(store_->put_enrolment_invite({"kiosk-1", "cc", 10 * day, 10 * day + 900000, 0, 0}));
+    all = store_->list_enrolment_invites();
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].key_hex, "cc");
+    EXPECT_EQ((*all)[0].used_ms, 0);
+    EXPECT_EQ((*all)[0].failures, 0);
+}
+
 TEST_F(StoreTest, UsersAndSessionsRoundTripAndSessionsExpire) {
     ASSERT_TRUE(store_->put_user({"suzuki", Role::Pharmacist, "$argon2id$x"}).ok());
     auto u = store_->get_user("suzuki");
