@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS outbox(record_id TEXT PRIMARY KEY, body TEXT NOT NULL
   attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS dead_letters(record_id TEXT PRIMARY KEY, body TEXT NOT NULL, queued_at TEXT NOT NULL,
   failed_at TEXT NOT NULL, http_status INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS statements(record_id TEXT PRIMARY KEY, body TEXT NOT NULL);
 )SQL";
 
 class Stmt {
@@ -95,16 +96,40 @@ Outbox::~Outbox() {
 }
 
 Result<bool> Outbox::submit(const CheckinRecord& record) {
+    return store(record, nullptr);
+}
+
+Result<bool> Outbox::submit_with_statement(const CheckinRecord& record, const std::string& statement_body) {
+    return store(record, &statement_body);
+}
+
+Result<bool> Outbox::store(const CheckinRecord& record, const std::string* statement_body) {
     std::string body = to_json_string(record);
     std::function<void()> notify;
     {
         std::lock_guard lock(mu_);
+        sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
         // INSERT OR IGNORE: submitting the same record twice (an app retry) queues it once.
         Stmt s(db_, "INSERT OR IGNORE INTO outbox(record_id, body, queued_at) VALUES(?, ?, ?)");
-        if (!s.ok()) return Error{std::string("outbox: ") + sqlite3_errmsg(db_)};
-        s.bind(1, record.record_id).bind(2, body).bind(3, format_rfc3339(clock_.wall_now()));
-        if (s.step() != SQLITE_DONE)
-            return Error{std::string("outbox: cannot store the record: ") + sqlite3_errmsg(db_)};
+        bool ok = s.ok();
+        if (ok) {
+            s.bind(1, record.record_id).bind(2, body).bind(3, format_rfc3339(clock_.wall_now()));
+            ok = s.step() == SQLITE_DONE;
+        }
+        if (ok && statement_body) {
+            Stmt st(db_, "INSERT OR IGNORE INTO statements(record_id, body) VALUES(?, ?)");
+            ok = st.ok() && st.bind(1, record.record_id).bind(2, *statement_body).step() == SQLITE_DONE;
+        }
+        if (!ok) {
+            std::string why = sqlite3_errmsg(db_);
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            return Error{"outbox: cannot store the record: " + why};
+        }
+        if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            std::string why = sqlite3_errmsg(db_);
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            return Error{"outbox: cannot store the record: " + why};
+        }
         notify = on_submit_;
     }
     if (notify) notify();
@@ -140,16 +165,34 @@ void Outbox::set_on_submit(std::function<void()> fn) {
 DeliveryReport Outbox::deliver_once(ReceptionTransport& transport) {
     DeliveryReport rep;
     struct Item {
-        std::string id, body, queued_at;
+        std::string id, body, queued_at, statement;
+        bool has_statement = false;
     };
     std::vector<Item> items;
     {
         std::lock_guard lock(mu_);
-        Stmt s(db_, "SELECT record_id, body, queued_at FROM outbox ORDER BY queued_at, rowid");
+        Stmt s(db_,
+               "SELECT o.record_id, o.body, o.queued_at, s.body, s.record_id IS NOT NULL FROM outbox o LEFT "
+               "JOIN "
+               "statements s ON s.record_id = o.record_id ORDER BY o.queued_at, o.rowid");
         while (s.step() == SQLITE_ROW)
-            items.push_back({s.text(0), s.text(1), s.text(2)});
+            items.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.int64(4) != 0});
     }
     for (const auto& it : items) {
+        if (it.has_statement) {
+            HttpReply sr = transport.post_json("/api/v1/qualification/face-statements", it.statement);
+            DeliveryClass sc = sr.status == 201 ? DeliveryClass::Delivered : classify_reply(sr.status);
+            if (sc == DeliveryClass::Transient) {
+                rep.transient_failure = true;
+                rep.last_error = "face statement: " + reply_reason(sr);
+                break;
+            }
+            // Delivered, or refused for good (the record still goes; the reception then says see_staff).
+            if (sc == DeliveryClass::Permanent) rep.last_error = "face statement: " + reply_reason(sr);
+            std::lock_guard lock(mu_);
+            Stmt d(db_, "DELETE FROM statements WHERE record_id = ?");
+            d.bind(1, it.id).step();
+        }
         HttpReply r = transport.post_json("/api/v1/checkins", it.body);
         DeliveryClass c = classify_reply(r.status);
         std::lock_guard lock(mu_);

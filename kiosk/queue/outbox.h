@@ -63,6 +63,11 @@ class Outbox final : public QueueSink {
     Outbox& operator=(const Outbox&) = delete;
 
     Result<bool> submit(const CheckinRecord& record) override;
+    // The statement waits in its own table and goes to POST /api/v1/qualification/face-statements right
+    // before its record: 201 -> the record follows; unreachable / 5xx / 401 / 429 -> both wait (transient);
+    // another 4xx -> the statement is dropped (the record still goes; the reception then says see_staff).
+    Result<bool> submit_with_statement(const CheckinRecord& record,
+                                       const std::string& statement_body) override;
     std::int64_t pending() override;
 
     // Tries every queued record once, oldest first; stops at the first transient failure.
@@ -76,6 +81,7 @@ class Outbox final : public QueueSink {
 
   private:
     Outbox(sqlite3* db, const Clock& clock) : db_(db), clock_(clock) {}
+    Result<bool> store(const CheckinRecord& record, const std::string* statement_body);
     std::mutex mu_;
     sqlite3* db_;
     const Clock& clock_;

@@ -83,7 +83,7 @@ Result<IssuedChallenge> ReceptionClient::request_challenge() {
     return IssuedChallenge{j["challenge_id"].get<std::string>(), std::move(out)};
 }
 
-Result<bool> ReceptionClient::post_face_statement(const FaceStatement& f, const KioskKey& key) {
+Result<std::string> signed_face_statement_body(const FaceStatement& f, const KioskKey& key) {
     auto sig = key.sign(f.canonical());
     if (!sig) return Error{"face statement: " + sig.error()};
     std::string b64(4 * ((sig->size() + 2) / 3) + 1, '\0');
@@ -101,8 +101,13 @@ Result<bool> ReceptionClient::post_face_statement(const FaceStatement& f, const 
                    {"liveness_passed", f.liveness_passed},
                    {"liveness_challenge", f.liveness_challenge},
                    {"made_at", f.made_at}};
-    HttpReply r = t_.post_json("/api/v1/qualification/face-statements",
-                               json{{"statement", statement}, {"signature", b64}}.dump());
+    return json{{"statement", statement}, {"signature", b64}}.dump();
+}
+
+Result<bool> ReceptionClient::post_face_statement(const FaceStatement& f, const KioskKey& key) {
+    auto body = signed_face_statement_body(f, key);
+    if (!body) return Error{body.error()};
+    HttpReply r = t_.post_json("/api/v1/qualification/face-statements", *body);
     if (r.status != 201) return failure("face statement", r);
     return true;
 }

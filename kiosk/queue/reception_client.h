@@ -35,6 +35,10 @@ struct IssuedChallenge {
     std::vector<std::uint8_t> to_sign;
 };
 
+// The body of POST /api/v1/qualification/face-statements: {statement:{...}, signature: base64 Ed25519 over
+// statement.canonical()}. For Outbox::submit_with_statement (delivered with the record) or sent at once.
+Result<std::string> signed_face_statement_body(const FaceStatement& statement, const KioskKey& key);
+
 class ReceptionClient {
   public:
     explicit ReceptionClient(ReceptionTransport& t) : t_(t) {}

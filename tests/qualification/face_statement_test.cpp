@@ -7,6 +7,7 @@
 #include "kiosk/queue/enrolment_proof.h"
 #include "kiosk/queue/face_statement.h"
 #include "kiosk/queue/kiosk_key.h"
+#include "kiosk/queue/outbox.h"
 #include "kiosk/queue/reception_client.h"
 #include "platform/net/enrolment.h"
 #include "reception/qualification/crypto.h"
@@ -166,6 +167,40 @@ TEST_F(FacePath, AStatementForAnotherRecordDoesNotConfirmThisOne) {
     auto st = face_statement_for(other, std::chrono::system_clock::now());
     ASSERT_TRUE(client_->post_face_statement(*st, *key_));
     EXPECT_EQ(push(rec), "see_staff");
+}
+
+// Through the kiosk's outbox: the statement is stored with its record and delivered right before it, also
+// after an outage.
+TEST_F(FacePath, TheOutboxDeliversTheStatementBeforeItsRecordAfterAnOutage) {
+    auto box = Outbox::open(kiosk_.file("outbox.db"), system_clock());
+    ASSERT_TRUE(box) << box.error();
+    CheckinRecord rec = face_record(8);
+    auto st = face_statement_for(rec, std::chrono::system_clock::now());
+    ASSERT_TRUE(st);
+    auto body = signed_face_statement_body(*st, *key_);
+    ASSERT_TRUE(body) << body.error();
+    ASSERT_TRUE((*box)->submit_with_statement(rec, *body));
+    EXPECT_EQ((*box)->pending(), 1);
+
+    HttpsTransportConfig down;
+    down.host = "127.0.0.1";
+    down.port = free_port();
+    down.pinned_cert_path = r_->tls.cert_path;
+    down.connect_timeout = std::chrono::milliseconds(300);
+    HttpsTransport unreachable(down);
+    auto first = (*box)->deliver_once(unreachable);
+    EXPECT_TRUE(first.transient_failure);
+    EXPECT_NE(first.last_error.find("face statement"), std::string::npos) << first.last_error;
+    EXPECT_EQ((*box)->pending(), 1);
+
+    auto second = (*box)->deliver_once(*transport_);
+    EXPECT_EQ(second.delivered, 1) << second.last_error;
+    EXPECT_EQ((*box)->pending(), 0);
+    auto entry = r_->store->get_entry(rec.record_id);
+    ASSERT_TRUE(entry && entry->has_value());
+    auto stored = parse_checkin_record((*entry)->record_json);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->qualification.status, QualificationStatus::Valid);
 }
 
 TEST(FaceStatementText, CanonicalTextIsTheSignedFormat) {

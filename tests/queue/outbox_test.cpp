@@ -57,6 +57,30 @@ TEST(OutboxRules, RepliesAreClassifiedByWhetherRetryingCanHelp) {
         EXPECT_EQ(classify_reply(s), DeliveryClass::Permanent) << s;
 }
 
+TEST(OutboxStatements, TheStatementGoesFirstAndARefusedOneDoesNotHoldTheRecord) {
+    TempDir d;
+    auto box = open_outbox(d);
+    CheckinRecord face = sample_record("kiosk-1", 1), pin = sample_record("kiosk-1", 2);
+    ASSERT_TRUE(box->submit_with_statement(face, R"({"statement":"S1"})"));
+    ASSERT_TRUE(box->submit(pin));
+    ScriptedTransport t;
+    t.statuses = {503};  // the statement: transient, so nothing moves
+    auto rep = box->deliver_once(t);
+    EXPECT_TRUE(rep.transient_failure);
+    ASSERT_EQ(t.sent.size(), 1u);
+    EXPECT_EQ(t.sent[0], R"({"statement":"S1"})");
+    EXPECT_EQ(box->pending(), 2);
+    t.sent.clear();
+    t.statuses = {400};  // refused for good: dropped, the record still goes, then the next record
+    rep = box->deliver_once(t);
+    EXPECT_EQ(rep.delivered, 2);
+    ASSERT_EQ(t.sent.size(), 3u);
+    EXPECT_EQ(t.sent[0], R"({"statement":"S1"})");
+    EXPECT_NE(t.sent[1].find(face.record_id), std::string::npos);
+    EXPECT_NE(t.sent[2].find(pin.record_id), std::string::npos);
+    EXPECT_EQ(box->pending(), 0);
+}
+
 TEST(OutboxRules, BackOffDoublesUpToTheCapWithBoundedJitter) {
     BackoffPolicy p{std::chrono::milliseconds(500), std::chrono::milliseconds(60000), 0.2};
     EXPECT_EQ(backoff_delay(0, p, 0.5).count(), 0);
