@@ -173,6 +173,34 @@ EnrolFailure failure_for(const std::string& reason) {
 
 }  // namespace
 
+std::string_view to_string(EnrolFailure f) {
+    switch (f) {
+        case EnrolFailure::None:
+            return "none";
+        case EnrolFailure::BadInput:
+            return "bad_input";
+        case EnrolFailure::Unreachable:
+            return "unreachable";
+        case EnrolFailure::Tls:
+            return "tls";
+        case EnrolFailure::WrongCode:
+            return "wrong_code";
+        case EnrolFailure::ExpiredCode:
+            return "expired_code";
+        case EnrolFailure::UsedCode:
+            return "used_code";
+        case EnrolFailure::KioskIdMismatch:
+            return "kiosk_id_mismatch";
+        case EnrolFailure::CertificateMismatch:
+            return "certificate_mismatch";
+        case EnrolFailure::RateLimited:
+            return "rate_limited";
+        case EnrolFailure::ReceptionError:
+            return "reception_error";
+    }
+    return "reception_error";
+}
+
 Result<Enrolment> enrol_kiosk(const EnrolRequest& rq, EnrolFailure* why) {
     if (why) *why = EnrolFailure::None;
     if (rq.kiosk_id.empty() || rq.kiosk_id.size() > 64 ||
@@ -185,7 +213,8 @@ Result<Enrolment> enrol_kiosk(const EnrolRequest& rq, EnrolFailure* why) {
     if (!code) return fail(why, EnrolFailure::BadInput, code.error());
     auto key = en::derive_key(*code);
     if (!key) return fail(why, EnrolFailure::BadInput, key.error());
-    const std::string where = rq.host + ":" + std::to_string(rq.port);
+    const std::string where = (rq.host.find(':') != std::string::npos ? "[" + rq.host + "]" : rq.host) + ":" +
+                              std::to_string(rq.port);
     SigpipeGuard no_sigpipe;
 
     std::string err;

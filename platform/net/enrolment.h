@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "kiosk/core/result.h"
 
@@ -51,6 +52,9 @@ enum class EnrolFailure {
     RateLimited,          // too many attempts from this kiosk's address
     ReceptionError,       // the reception answered something else (its message is in the Error)
 };
+
+// "wrong_code", "certificate_mismatch", ... (for logs and the wizard's message table).
+std::string_view to_string(EnrolFailure f);
 
 // One HTTPS request to POST /api/v1/kiosks/enrol. Takes about 0.1 s of Argon2id before connecting.
 // `why` (optional) receives the failure class.

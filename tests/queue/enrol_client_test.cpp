@@ -181,6 +181,7 @@ TEST_F(EnrolClient, ForwardingManInTheMiddleIsRefusedByTheReception) {
     auto e = enrol_kiosk(request(mitm.port), &why);
     ASSERT_FALSE(e);
     EXPECT_EQ(why, EnrolFailure::CertificateMismatch);
+    EXPECT_EQ(to_string(why), "certificate_mismatch");
     EXPECT_NE(e.error().find("possible interception"), std::string::npos) << e.error();
     // The code never crossed the wire, in any spelling.
     EXPECT_EQ(relayed_body.find("7K3M"), std::string::npos);
