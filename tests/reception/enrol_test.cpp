@@ -12,6 +12,7 @@
 
 #include "kiosk/queue/enrolment_proof.h"
 #include "kiosk/queue/kiosk_key.h"
+#include "platform/net/enrolment.h"
 #include "tests/reception/test_support.h"
 
 namespace uk::testing {
@@ -284,7 +285,7 @@ TEST(KioskInviteCli, RefusesBadMinutesAndIds) {
 
 // [SECTION] The service's log (platform/system/log.h wired into uketsuke-reception)
 
-TEST(ReceptionLog, TheRealServiceLogsToItsRotatingFileWithoutSecretsAndReopensOnSighup) {
+TEST(ReceptionLog, TheRealServiceEnrolsAKioskAndLogsToItsFileWithoutSecretsAndReopensOnSighup) {
     TempDir d;
     const std::string log = d.file("logs/reception.log");
     {
@@ -328,17 +329,23 @@ TEST(ReceptionLog, TheRealServiceLogsToItsRotatingFileWithoutSecretsAndReopensOn
     }
     if (!up) stop();
     ASSERT_TRUE(up) << slurp_text(d.file("stderr"));
-    // Enrol (token in the answer), push a check-in, and get a refusal.
-    auto key = *en::derive_key(*en::normalise_code(code));
+    // The kiosk's own client enrols against the real binary (token in the answer), then pushes a check-in
+    // through the certificate it pinned, and a stranger gets a refusal.
     auto face = KioskKey::generate();
-    std::string der = der_of_pem_file(d.file("tls/cert.pem"));
-    json b{{"kiosk_id", "kiosk-1"},
-           {"code_proof", en::code_proof(key, "kiosk-1")},
-           {"channel_proof", en::channel_proof(key, "kiosk-1", der, face->public_pem())},
-           {"face_public_key", face->public_pem()}};
-    auto enrolled = c.Post("/api/v1/kiosks/enrol", b.dump(), "application/json");
-    ASSERT_TRUE(enrolled && enrolled->status == 201);
-    std::string token = json::parse(enrolled->body)["token"];
+    EnrolFailure why{};
+    auto e = enrol_kiosk({"127.0.0.1", port, "kiosk-1", code, face->public_pem()}, &why);
+    ASSERT_TRUE(e) << e.error();
+    EXPECT_EQ(e->fingerprint, *reception::certificate_fingerprint(d.file("tls/cert.pem")));
+    TempDir kiosk;
+    auto files = save_enrolment(*e, kiosk.path());
+    ASSERT_TRUE(files);
+    const std::string token = e->token;
+    HttpsTransportConfig hc;
+    hc.host = "127.0.0.1";
+    hc.port = port;
+    hc.pinned_cert_path = files->cert_file.string();
+    hc.token = token;
+    HttpsTransport kiosk_link(hc);
     auto rec = sample_record("kiosk-1");
     auto pushed = c.Post("/api/v1/checkins", {{"Authorization", "Bearer " + token}}, to_json_string(rec),
                          "application/json");
