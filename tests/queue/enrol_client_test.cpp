@@ -4,6 +4,7 @@
 // the kiosk's Ed25519 key file.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -299,6 +300,101 @@ TEST(EnrolmentCode, FreshCodesAreTwelveAlphabetCharactersAndTypingSlipsAreForgiv
               "00000000");
     EXPECT_FALSE(en::normalise_code("7K3M-Q9TX-2B4U"));  // U is not in the alphabet
     EXPECT_FALSE(en::normalise_code("7K3M-Q9TX-2B4"));
+}
+
+// [SECTION] A CA-issued reception certificate (HttpsTransport's second mode: chain to the file + host name)
+
+struct Pki {
+    std::string ca_pem, leaf_pem, leaf_key_pem;
+};
+
+std::string pem_cert(X509* x) {
+    BIO* b = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(b, x);
+    char* d = nullptr;
+    long n = BIO_get_mem_data(b, &d);
+    std::string s(d, static_cast<std::size_t>(n));
+    BIO_free(b);
+    return s;
+}
+
+X509* make_cert(EVP_PKEY* subject_key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, const char* san,
+                bool ca) {
+    X509* x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 1 : 2);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, subject_key);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(issuer ? issuer : x));
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, issuer ? issuer : x, x, nullptr, nullptr, 0);
+    auto add = [&](int nid, const char* value) {
+        if (X509_EXTENSION* e = X509V3_EXT_conf_nid(nullptr, &v3, nid, value)) {
+            X509_add_ext(x, e, -1);
+            X509_EXTENSION_free(e);
+        }
+    };
+    add(NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    if (ca) add(NID_key_usage, "critical,keyCertSign,cRLSign");
+    if (san) add(NID_subject_alt_name, san);
+    X509_sign(x, issuer_key, EVP_sha256());
+    return x;
+}
+
+Pki make_pki(const char* leaf_san) {
+    EVP_PKEY* ca_key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    EVP_PKEY* leaf_key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    X509* ca = make_cert(ca_key, "Clinic Test CA", nullptr, ca_key, nullptr, true);
+    X509* leaf = make_cert(leaf_key, "reception", ca, ca_key, leaf_san, false);
+    Pki p{pem_cert(ca), pem_cert(leaf), {}};
+    BIO* b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, leaf_key, nullptr, nullptr, 0, nullptr, nullptr);
+    char* d = nullptr;
+    long n = BIO_get_mem_data(b, &d);
+    p.leaf_key_pem.assign(d, static_cast<std::size_t>(n));
+    BIO_free(b);
+    X509_free(ca);
+    X509_free(leaf);
+    EVP_PKEY_free(ca_key);
+    EVP_PKEY_free(leaf_key);
+    return p;
+}
+
+int post_through_ca(const char* leaf_san, std::string* error) {
+    TempDir d;
+    Pki pki = make_pki(leaf_san);
+    std::ofstream(d.file("ca.pem")) << pki.ca_pem;
+    std::ofstream(d.file("leaf.pem")) << pki.leaf_pem;
+    std::ofstream(d.file("leaf.key")) << pki.leaf_key_pem;
+    httplib::SSLServer server(d.file("leaf.pem").c_str(), d.file("leaf.key").c_str());
+    server.Post("/ping", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+    int port = server.bind_to_any_port("127.0.0.1");
+    std::thread th([&] { server.listen_after_bind(); });
+    HttpsTransportConfig hc;
+    hc.host = "127.0.0.1";
+    hc.port = port;
+    hc.pinned_cert_path = d.file("ca.pem");
+    hc.token = "t";
+    HttpReply r;
+    {
+        HttpsTransport t(hc);
+        r = t.post_json("/ping", "{}");
+    }
+    server.stop();
+    th.join();
+    *error = r.error;
+    return r.status;
+}
+
+TEST(PinnedCa, ACaInThePinnedFileAcceptsItsCertificateOnlyUnderTheNameItCarries) {
+    std::string err;
+    EXPECT_EQ(post_through_ca("IP:127.0.0.1", &err), 204) << err;
+    EXPECT_EQ(post_through_ca("DNS:reception.clinic.example", &err), 0);
+    EXPECT_NE(err.find("does not name 127.0.0.1"), std::string::npos) << err;
 }
 
 }  // namespace
