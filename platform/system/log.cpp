@@ -208,7 +208,18 @@ struct Logger::Impl {
     LogConfig cfg;
     int fd = -1;
     std::size_t size = 0;
-    bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
+    bool journal = false;  // stderr is the journal's stream (JOURNAL_STREAM names its device:inode)
+
+    void detect_journal() {
+        journal = false;
+        const char* js = std::getenv("JOURNAL_STREAM");
+        struct stat st {};
+        if (!js || ::fstat(cfg.stderr_fd, &st) != 0) return;
+        unsigned long long dev = 0, ino = 0;
+        if (std::sscanf(js, "%llu:%llu", &dev, &ino) == 2)
+            journal = dev == static_cast<unsigned long long>(st.st_dev) &&
+                      ino == static_cast<unsigned long long>(st.st_ino);
+    }
 
     ~Impl() { close_file(); }
 
@@ -295,6 +306,7 @@ std::string render_value(const std::string& v) {
 Logger::Logger(LogConfig cfg) : impl_(std::make_unique<Impl>()) {
     impl_->cfg = std::move(cfg);
     if (impl_->cfg.max_files < 1) impl_->cfg.max_files = 1;
+    impl_->detect_journal();
 }
 
 Logger::~Logger() = default;
@@ -345,6 +357,10 @@ void Logger::write(Level level, std::string_view message, std::initializer_list<
     }
 }
 
+std::function<void(const std::string&)> as_callback(Level level) {
+    return [level](const std::string& line) { global().write(level, line); };
+}
+
 Logger& global() {
     static Logger* g = [] {
         auto l = Logger::open(LogConfig{});
@@ -358,6 +374,7 @@ Result<bool> configure(LogConfig cfg) {
     std::lock_guard lock(g.impl_->mu);
     if (cfg.max_files < 1) cfg.max_files = 1;
     g.impl_->cfg = std::move(cfg);
+    g.impl_->detect_journal();
     return g.impl_->open_file();
 }
 

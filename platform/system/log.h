@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -91,6 +92,10 @@ inline void warn(std::string_view m, std::initializer_list<Field> f = {}) {
 inline void error(std::string_view m, std::initializer_list<Field> f = {}) {
     global().write(Level::Error, m, f);
 }
+
+// For the kiosk/* modules' `std::function<void(const std::string&)> log` options: each line to the process
+// logger at `level` (kiosk/* libraries never link platform/*; kiosk/app passes this in).
+std::function<void(const std::string&)> as_callback(Level level = Level::Info);
 
 // The defence-in-depth pass every line goes through (exposed for tests and for other sinks).
 std::string redact(std::string_view text);

@@ -139,6 +139,27 @@ TEST(LogRedaction, VeryLongLinesAreCut) {
 
 // [SECTION] Lines, levels, stderr
 
+TEST(LogLines, UnderJournaldEachLineCarriesItsPriorityInsteadOfATimestamp) {
+    TempDir d;
+    int fd = ::open((d / "journal").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(fd, 0);
+    struct stat st {};
+    ASSERT_EQ(::fstat(fd, &st), 0);
+    std::string js = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    ::setenv("JOURNAL_STREAM", js.c_str(), 1);
+    LogConfig cfg{"k", Level::Debug, true, ""};
+    cfg.stderr_fd = fd;
+    auto log = Logger::open(cfg);
+    ::unsetenv("JOURNAL_STREAM");
+    ASSERT_TRUE(log);
+    (*log)->error("e");
+    (*log)->warn("w");
+    (*log)->info("i");
+    (*log)->debug("d");
+    ::close(fd);
+    EXPECT_EQ(slurp(d / "journal"), "<3>ERROR k: e\n<4>WARN k: w\n<6>INFO k: i\n<7>DEBUG k: d\n");
+}
+
 TEST(LogLines, LevelsFilterAndStderrGetsTheSameRedactedLine) {
     TempDir d;
     int fd = ::open((d / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -281,9 +302,11 @@ TEST(LogGlobal, ConfigureRedirectsTheProcessLogger) {
     ASSERT_TRUE(configure({"g", Level::Warn, false, (d / "g.log").string()}));
     info("quiet");
     warn("loud token=abc");
+    as_callback(Level::Error)("from a kiosk module: card 123456789012");
     auto lines = lines_of(slurp(d / "g.log"));
-    ASSERT_EQ(lines.size(), 1u);
+    ASSERT_EQ(lines.size(), 2u);
     EXPECT_NE(lines[0].find("WARN g: loud token=[redacted]"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[1].find("ERROR g: from a kiosk module: card [redacted]"), std::string::npos) << lines[1];
     ASSERT_TRUE(configure({}));
 }
 
