@@ -26,8 +26,9 @@ bool AdminMode::open() {
     if (active_) return true;
     if (doctor_.config.admin_pin_hash.empty()) {
         if (!demo_) {
-            log_("admin gesture: the admin menu is off (no kiosk.admin_pin_hash; make one with "
-                 "`uketsuke-kiosk --hash-admin-pin`)");
+            log_(
+                "admin gesture: the admin menu is off (no kiosk.admin_pin_hash; make one with "
+                "`uketsuke-kiosk --hash-admin-pin`)");
             return false;
         }
         log_("admin gesture: demo without an admin PIN: the menu opens directly");
@@ -132,8 +133,9 @@ void AdminMode::poll() {
                 pin_message_ = "ロック中 Locked: try again in 5 minutes (5分後にもう一度)";
                 log_("admin PIN: locked for 5 minutes after 5 wrong PINs");
             } else {
-                pin_message_ = "管理者PINが違います Wrong admin PIN: " + std::to_string(kMaxFailures - failures_) +
-                               " tries left (あと" + std::to_string(kMaxFailures - failures_) + "回)";
+                pin_message_ =
+                    "管理者PINが違います Wrong admin PIN: " + std::to_string(kMaxFailures - failures_) +
+                    " tries left (あと" + std::to_string(kMaxFailures - failures_) + "回)";
             }
         }
     }

@@ -39,7 +39,8 @@ struct Draw {
         std::uint32_t bg = !enabled ? theme::kDisabled : primary ? theme::kPrimary : theme::kSecondary;
         std::uint32_t fg = !enabled ? theme::kOnDisabled : primary ? theme::kOnPrimary : theme::kText;
         dl->AddRectFilled({x, y}, {x + w, y + h}, bg, theme::kRound * u);
-        if (!primary && enabled) dl->AddRect({x, y}, {x + w, y + h}, theme::kSecondaryBorder, theme::kRound * u, 0, 3 * u);
+        if (!primary && enabled)
+            dl->AddRect({x, y}, {x + w, y + h}, theme::kSecondaryBorder, theme::kRound * u, 0, 3 * u);
         // The body face when the label fits on one line, else the smaller ones.
         ImFont* font = f.body;
         ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
@@ -60,15 +61,16 @@ struct Draw {
 }  // namespace
 
 std::vector<std::string> admin_texts() {
-    return {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
-            kChecking, kFix,
+    return {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete,
+            kOk, kChecking, kFix,
             // what the app puts into pin_message and info
             "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
             "ロック中 Locked: try again in minutes 分後にもう一度",
             "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"};
 }
 
-std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts, std::vector<ButtonRect>& buttons) {
+std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
+                                   std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;
     buttons.clear();
     ImGuiIO& io = ImGui::GetIO();
@@ -96,8 +98,10 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts, std
             std::string dots;
             for (std::size_t i = 0; i < v.pin_length; ++i)
                 dots += "* ";
-            y += d.text(fonts.title, dots.empty() ? std::string("-") : dots, pad, y, W, theme::kText) + 16 * u;
-            if (v.pin_checking) y += d.text(fonts.body, kChecking, pad, y, W - 2 * pad, theme::kTextMuted) + 8 * u;
+            y +=
+                d.text(fonts.title, dots.empty() ? std::string("-") : dots, pad, y, W, theme::kText) + 16 * u;
+            if (v.pin_checking)
+                y += d.text(fonts.body, kChecking, pad, y, W - 2 * pad, theme::kTextMuted) + 8 * u;
             if (!v.pin_message.empty())
                 y += d.text(fonts.body, v.pin_message, pad, y, W - 2 * pad, theme::kDanger) + 8 * u;
             float kg = 16 * u, kw = std::min(220 * u, (W - 2 * pad - 2 * kg) / 3);
@@ -111,7 +115,8 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts, std
                     out.push_back({AdminInput::Key::Digit, keys[i]});
             }
             float y3 = y + 3 * (kh + kg);
-            if (d.button("admin.pin.delete", kDelete, kx, y3, kw, kh, false, v.pin_length > 0 && !v.pin_checking))
+            if (d.button("admin.pin.delete", kDelete, kx, y3, kw, kh, false,
+                         v.pin_length > 0 && !v.pin_checking))
                 out.push_back({AdminInput::Key::Delete, 0});
             if (d.button("admin.pin.0", "0", kx + kw + kg, y3, kw, kh, false, !v.pin_checking))
                 out.push_back({AdminInput::Key::Digit, '0'});
@@ -142,10 +147,11 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts, std
                                                           : theme::kDanger;
                 d.dl->AddRectFilled({pad, y + 4 * u}, {pad + 20 * u, y + 24 * u}, colr, 4 * u);
                 d.text(fonts.small, c.name + " [" + c.status + "]", pad + 32 * u, y, col, colr);
-                float h = d.text(fonts.small, c.detail, pad + col + 40 * u, y, W - 2 * pad - col - 40 * u, theme::kText);
+                float h = d.text(fonts.small, c.detail, pad + col + 40 * u, y, W - 2 * pad - col - 40 * u,
+                                 theme::kText);
                 if (!c.fix.empty())
-                    h += d.text(fonts.small, kFix + c.fix, pad + col + 40 * u, y + h, W - 2 * pad - col - 40 * u,
-                                theme::kTextMuted);
+                    h += d.text(fonts.small, kFix + c.fix, pad + col + 40 * u, y + h,
+                                W - 2 * pad - col - 40 * u, theme::kTextMuted);
                 y += std::max(h, fonts.small->FontSize) + 10 * u;
                 if (y > row_y - fonts.small->FontSize * 3) break;
             }

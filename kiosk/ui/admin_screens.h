@@ -37,7 +37,8 @@ struct AdminInput {
 };
 
 // Draws the admin page inside ImGui::NewFrame()/Render(); the taps come back in order.
-std::vector<AdminInput> draw_admin(const AdminView& view, const FontSet& fonts, std::vector<ButtonRect>& buttons);
+std::vector<AdminInput> draw_admin(const AdminView& view, const FontSet& fonts,
+                                   std::vector<ButtonRect>& buttons);
 
 // Every fixed label the admin pages show (for the glyph atlas).
 std::vector<std::string> admin_texts();
