@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "kiosk/queue/kiosk_key.h"
+#include "platform/net/enrolment.h"
+
 namespace uk::app {
 
 using namespace std::chrono_literals;
@@ -13,13 +16,15 @@ constexpr int kMaxFailures = 5;
 constexpr auto kLockout = 5min;
 }  // namespace
 
-AdminMode::AdminMode(doctor::DoctorOptions doctor, bool demo, std::function<void(const std::string&)> log)
-    : doctor_(std::move(doctor)), demo_(demo), log_(std::move(log)) {}
+AdminMode::AdminMode(doctor::DoctorOptions doctor, EnrolTarget enrol, bool demo,
+                     std::function<void(const std::string&)> log)
+    : doctor_(std::move(doctor)), enrol_target_(std::move(enrol)), demo_(demo), log_(std::move(log)) {}
 
 AdminMode::~AdminMode() {
     pin_.clear();
     if (pin_check_) pin_check_->wait();
     if (checks_) checks_->wait();
+    if (enrol_) enrol_->wait();
 }
 
 bool AdminMode::open() {
@@ -46,6 +51,7 @@ bool AdminMode::open() {
 void AdminMode::close() {
     active_ = false;
     pin_.clear();
+    code_.clear();
     page_ = ui::AdminView::Page::Pin;
     log_("admin menu closed");
 }
@@ -57,6 +63,29 @@ void AdminMode::start_checks() {
     checks_ = std::async(std::launch::async, [o] { return doctor::run_all(o); });
 }
 
+// One HTTPS request (platform/net/enrolment.h) on its own thread; on success the token and the reception's
+// certificate are saved into the data folder, where the kiosk finds them at its next start.
+void AdminMode::start_enrol() {
+    if (enrol_) return;
+    EnrolTarget t = enrol_target_;
+    std::string code = code_;
+    log_("enrolment: sending the code to " + t.host + ":" + std::to_string(t.port) + " as " + t.kiosk_id);
+    enrol_ = std::async(std::launch::async, [t, code]() -> EnrolResult {
+        auto key = KioskKey::load_or_create(t.data_dir / "face-key.pem");
+        if (!key) return {false, "登録できません Not enrolled: " + key.error()};
+        EnrolFailure why = EnrolFailure::None;
+        auto e = enrol_kiosk({t.host, t.port, t.kiosk_id, code, key->public_pem()}, &why);
+        if (!e)
+            return {false, "登録できません Not enrolled (" + std::string(to_string(why)) + "): " + e.error()};
+        auto files = save_enrolment(*e, t.data_dir);
+        if (!files) return {false, "登録できません Not enrolled: " + files.error()};
+        return {true,
+                "登録しました Enrolled. 指紋 Fingerprint " + e->fingerprint +
+                    (e->face_key_registered ? "" : " (face key not registered: no qualification simulator)") +
+                    ". 再起動で有効 restart to use it"};
+    });
+}
+
 AdminMode::Outcome AdminMode::handle(const std::vector<ui::AdminInput>& keys) {
     using Key = ui::AdminInput::Key;
     for (const auto& k : keys) {
@@ -65,7 +94,24 @@ AdminMode::Outcome AdminMode::handle(const std::vector<ui::AdminInput>& keys) {
                 if (page_ == ui::AdminView::Page::Pin && !pin_check_) pin_.push(k.digit);
                 break;
             case Key::Delete:
-                pin_.pop();
+                if (page_ == ui::AdminView::Page::Enrol) {
+                    if (!code_.empty()) code_.pop_back();
+                    if (!code_.empty() && code_.back() == '-') code_.pop_back();
+                } else {
+                    pin_.pop();
+                }
+                break;
+            case Key::Enrol:
+                if (page_ == ui::AdminView::Page::Menu) page_ = ui::AdminView::Page::Enrol;
+                break;
+            case Key::CodeChar:
+                if (page_ != ui::AdminView::Page::Enrol || enrol_ || code_.size() >= 14) break;
+                if (code_.size() == 4 || code_.size() == 9) code_.push_back('-');  // 7K3M-Q9TX-2B4H
+                code_.push_back(k.digit);
+                enrol_result_ = {};
+                break;
+            case Key::EnrolSend:
+                if (page_ == ui::AdminView::Page::Enrol && code_.size() == 14) start_enrol();
                 break;
             case Key::Ok: {
                 if (page_ != ui::AdminView::Page::Pin || pin_check_ || pin_.size() < 4) break;
@@ -139,6 +185,12 @@ void AdminMode::poll() {
             }
         }
     }
+    if (enrol_ && enrol_->wait_for(0s) == std::future_status::ready) {
+        enrol_result_ = enrol_->get();
+        enrol_.reset();
+        log_("enrolment: " + std::string(enrol_result_.ok ? "done" : "failed"));  // details are on screen
+        if (enrol_result_.ok) code_.clear();
+    }
     if (checks_ && checks_->wait_for(0s) == std::future_status::ready) {
         rows_.clear();
         for (const auto& c : checks_->get()) {
@@ -161,6 +213,12 @@ ui::AdminView AdminMode::view() const {
     v.info = info;
     v.checks = rows_;
     v.checks_running = checks_.has_value();
+    v.enrol_target =
+        enrol_target_.kiosk_id + " -> " + enrol_target_.host + ":" + std::to_string(enrol_target_.port);
+    v.code = code_;
+    v.enrolling = enrol_.has_value();
+    v.enrol_ok = enrol_result_.ok;
+    v.enrol_message = enrol_result_.message;
     return v;
 }
 
@@ -172,6 +230,8 @@ std::string AdminMode::page_name() const {
             return "admin_menu";
         case ui::AdminView::Page::Diagnostics:
             return "admin_diagnostics";
+        case ui::AdminView::Page::Enrol:
+            return "admin_enrol";
     }
     return "admin";
 }

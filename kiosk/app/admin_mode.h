@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <optional>
@@ -18,9 +19,18 @@
 
 namespace uk::app {
 
+// Where an enrolment from the admin menu goes and what it saves (platform/net/enrolment.h).
+struct EnrolTarget {
+    std::string host;
+    int port = 8443;
+    std::string kiosk_id;
+    std::filesystem::path data_dir;  // reception-token, reception-cert.pem and face-key.pem go here
+};
+
 class AdminMode {
   public:
-    AdminMode(doctor::DoctorOptions doctor, bool demo, std::function<void(const std::string&)> log);
+    AdminMode(doctor::DoctorOptions doctor, EnrolTarget enrol, bool demo,
+              std::function<void(const std::string&)> log);
     ~AdminMode();
 
     // The gesture: true when the admin pages are now shown.
@@ -39,8 +49,17 @@ class AdminMode {
 
   private:
     void start_checks();
+    void start_enrol();
     void close();
+    struct EnrolResult {
+        bool ok = false;
+        std::string message;
+    };
     doctor::DoctorOptions doctor_;
+    EnrolTarget enrol_target_;
+    std::string code_;
+    std::optional<std::future<EnrolResult>> enrol_;
+    EnrolResult enrol_result_;
     bool demo_;
     std::function<void(const std::string&)> log_;
     bool active_ = false;

@@ -42,6 +42,7 @@
 #include "platform/pcsc/pcsc.h"
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
+#include "platform/system/log.h"
 #include "tools/cardfront/render.h"
 #include "tools/cardfront/scene.h"
 #include "tools/cardsim/identity.h"
@@ -81,8 +82,10 @@ void out_line(const std::string& s) {
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
+// Messages for staff and IT, to stdout (the journal under systemd), through the shared redaction pass
+// (platform/system/log.h: long digit runs, PIN-, code- and token-looking values, dates) as defence in depth.
 void log_line(const std::string& s) {
-    out_line("UK log " + s);
+    out_line("UK log " + log::redact(s));
 }
 
 std::string opt_int(const std::optional<int>& v) {
@@ -169,6 +172,7 @@ class Kiosk {
     void start_admin();
     bool ensure_fonts();
     std::unique_ptr<ReceptionTransport> reception_transport() const;
+    std::pair<std::string, int> reception_host_port() const;
 
     AppOptions opt_;
     config::KioskConfig cfg_;
@@ -305,26 +309,36 @@ bool Kiosk::start_devices() {
 // reception is configured. Each user gets its own (the outbox's pusher, the card worker's challenges).
 std::unique_ptr<ReceptionTransport> Kiosk::reception_transport() const {
     const auto& rc = cfg_.reception;
-    if (rc.token_file.empty() || rc.ca_file.empty()) return nullptr;
-    HttpsTransportConfig hc;
-    std::string url = rc.url;
-    if (url.rfind("https://", 0) == 0) url = url.substr(8);
-    if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
-    if (auto colon = url.rfind(':'); colon != std::string::npos) {
-        hc.host = url.substr(0, colon);
-        hc.port = std::atoi(url.c_str() + colon + 1);
-    } else {
-        hc.host = url;
-        hc.port = 443;
+    // Configured files, else what an enrolment from the admin menu saved into the data folder.
+    std::filesystem::path data = resolve_data_dir(opt_);
+    std::string token_file = rc.token_file, ca_file = rc.ca_file;
+    if (token_file.empty() && ca_file.empty() && std::filesystem::exists(data / "reception-token") &&
+        std::filesystem::exists(data / "reception-cert.pem")) {
+        token_file = (data / "reception-token").string();
+        ca_file = (data / "reception-cert.pem").string();
     }
-    hc.pinned_cert_path = rc.ca_file;
-    std::ifstream tf(rc.token_file);
+    if (token_file.empty() || ca_file.empty()) return nullptr;
+    HttpsTransportConfig hc;
+    auto [host, port] = reception_host_port();
+    hc.host = host;
+    hc.port = port;
+    hc.pinned_cert_path = ca_file;
+    std::ifstream tf(token_file);
     std::getline(tf, hc.token);
     if (hc.token.empty()) {
-        log_line("reception token file " + rc.token_file + " is empty or unreadable");
+        log_line("reception token file " + token_file + " is empty or unreadable");
         return nullptr;
     }
     return std::make_unique<HttpsTransport>(hc);
+}
+
+std::pair<std::string, int> Kiosk::reception_host_port() const {
+    std::string url = cfg_.reception.url;
+    if (url.rfind("https://", 0) == 0) url = url.substr(8);
+    if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
+    if (auto colon = url.rfind(':'); colon != std::string::npos && url.find(']', colon) == std::string::npos)
+        return {url.substr(0, colon), std::atoi(url.c_str() + colon + 1)};
+    return {url, 443};
 }
 
 // The outbox, and the reception it pushes to when one is configured.
@@ -336,6 +350,12 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
             "outbox");
     outbox_ = std::make_unique<QueueWorker>(data / "outbox", std::move(transport), inbox_, clock_,
                                             [](const std::string& s) { log_line(s); });
+    // The key that signs face statements (registered with the reception at enrolment).
+    auto key = KioskKey::load_or_create(data / "face-key.pem");
+    if (key)
+        outbox_->set_face_signer(std::make_shared<const KioskKey>(std::move(*key)));
+    else
+        log_line("face statements off: " + key.error() + " (face check-ins then need a staff check)");
 }
 
 // The face path: a camera (a device, or a recorded clip for the demo and tests) and the face models.
@@ -480,7 +500,10 @@ void Kiosk::start_admin() {
     d.data_dir = resolve_data_dir(opt_);
     d.models_dir = resolve_models_dir(opt_, cfg_.face.models_dir);
     if (d.models_dir.empty()) d.models_dir = "models";
-    admin_ = std::make_unique<AdminMode>(std::move(d), opt_.demo, [](const std::string& s) { log_line(s); });
+    auto [host, port] = reception_host_port();
+    EnrolTarget et{host, port, cfg_.flow.kiosk_id, resolve_data_dir(opt_)};
+    admin_ = std::make_unique<AdminMode>(std::move(d), std::move(et), opt_.demo,
+                                         [](const std::string& s) { log_line(s); });
     const auto& rc = cfg_.reception;
     admin_->info = {{"端末ID Kiosk", cfg_.flow.kiosk_id},
                     {"施設 Facility", cfg_.flow.facility.name},

@@ -2,6 +2,9 @@
 
 #include <fstream>
 
+#include "kiosk/queue/face_statement.h"
+#include "kiosk/queue/reception_client.h"
+
 namespace uk::app {
 
 namespace ev = checkin::ev;
@@ -82,7 +85,19 @@ void QueueWorker::run() {
             continue;
         }
         r.kiosk_ticket = next_ticket(r.record_id);
-        auto stored = outbox_->submit(r);
+        // A face check-in carries the kiosk's signed statement of the match and liveness result.
+        std::string statement;
+        if (signer_ && r.verification.method == VerificationMethod::Face) {
+            auto st = face_statement_for(r, clock_.wall_now());
+            auto body =
+                st ? signed_face_statement_body(*st, *signer_) : Result<std::string>(Error{st.error()});
+            if (body)
+                statement = std::move(*body);
+            else if (log_)
+                log_("record " + r.record_id + ": no face statement (" + body.error() +
+                     "); staff will check");
+        }
+        auto stored = statement.empty() ? outbox_->submit(r) : outbox_->submit_with_statement(r, statement);
         if (!stored) {
             if (log_) log_("record " + r.record_id + " NOT stored: " + stored.error());
             inbox_.post(ev::SubmitFailed{});

@@ -18,6 +18,7 @@
 #include "kiosk/app/event_inbox.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/record.h"
+#include "kiosk/queue/kiosk_key.h"
 #include "kiosk/queue/outbox.h"
 #include "kiosk/queue/transport.h"
 
@@ -34,6 +35,9 @@ class QueueWorker {
     QueueWorker& operator=(const QueueWorker&) = delete;
 
     bool ok() const { return outbox_ != nullptr; }
+    // The kiosk's Ed25519 key (kiosk/queue/kiosk_key.h): a face check-in then travels with its signed
+    // statement, which the reception needs to confirm it. Without one, face check-ins go alone (see staff).
+    void set_face_signer(std::shared_ptr<const KioskKey> key) { signer_ = std::move(key); }
     void submit(CheckinRecord record);
     std::int64_t pending() { return outbox_ ? outbox_->pending() : -1; }
 
@@ -46,6 +50,7 @@ class QueueWorker {
     const Clock& clock_;
     std::function<void(const std::string&)> log_;
     std::chrono::milliseconds accept_wait_;
+    std::shared_ptr<const KioskKey> signer_;
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<OutboxPusher> pusher_;
     std::string ticket_day_, last_record_id_;

@@ -23,6 +23,13 @@ constexpr const char* kDelete = "1字消す Delete";
 constexpr const char* kOk = "OK";
 constexpr const char* kChecking = "確認中… Checking…";
 constexpr const char* kFix = "対処 Fix: ";
+constexpr const char* kEnrol = "受付サーバーに登録 Enrol with the reception";
+constexpr const char* kEnrolHelp =
+    "受付PCで uketsuke-reception kiosk invite を実行し、表示されたコードを入力 "
+    "Run `uketsuke-reception kiosk invite KIOSK_ID` on the reception PC and type the code it prints";
+constexpr const char* kSend = "登録 Enrol";
+constexpr const char* kEnrolling = "登録中… Enrolling…";
+constexpr const char* kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 struct Draw {
     const FontSet& f;
@@ -61,12 +68,15 @@ struct Draw {
 }  // namespace
 
 std::vector<std::string> admin_texts() {
-    return {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete,
-            kOk, kChecking, kFix,
-            // what the app puts into pin_message and info
-            "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
-            "ロック中 Locked: try again in minutes 分後にもう一度",
-            "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"};
+    return {
+        kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
+        kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet,
+        "登録しました Enrolled. 指紋 Fingerprint 再起動で有効 restart to use it 登録できません Not enrolled "
+        "(face key not registered: no qualification simulator)",
+        // what the app puts into pin_message and info
+        "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
+        "ロック中 Locked: try again in minutes 分後にもう一度",
+        "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"};
 }
 
 std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
@@ -135,10 +145,15 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
             if (d.button("admin.diagnostics", kDiagnostics, pad, y, bw, bh, true))
                 out.push_back({AdminInput::Key::Diagnostics, 0});
             y += bh + 20 * u;
+            if (d.button("admin.enrol", kEnrol, pad, y, bw, bh, false))
+                out.push_back({AdminInput::Key::Enrol, 0});
+            y += bh + 20 * u;
             if (d.button("admin.restart", kRestart, pad, y, bw, bh, false))
                 out.push_back({AdminInput::Key::Restart, 0});
             break;
         }
+        case AdminView::Page::Enrol:
+            break;  // below the switch (it needs the bottom row's geometry)
         case AdminView::Page::Diagnostics: {
             float col = 260 * u;
             for (const auto& c : v.checks) {
@@ -162,6 +177,36 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                 out.push_back({AdminInput::Key::Menu, 0});
             break;
         }
+    }
+    if (v.page == AdminView::Page::Enrol) {
+        y += d.text(fonts.small, kEnrolHelp, pad, y, W - 2 * pad, theme::kTextMuted) + 10 * u;
+        y += d.text(fonts.body, v.enrol_target, pad, y, W - 2 * pad, theme::kText) + 10 * u;
+        std::string shown = v.code.empty() ? std::string("____-____-____") : v.code;
+        y += d.text(fonts.title, shown, pad, y, W - 2 * pad, theme::kText) + 10 * u;
+        if (v.enrolling) y += d.text(fonts.body, kEnrolling, pad, y, W - 2 * pad, theme::kTextMuted) + 6 * u;
+        if (!v.enrol_message.empty())
+            y += d.text(fonts.small, v.enrol_message, pad, y, W - 2 * pad,
+                        v.enrol_ok ? theme::kSuccess : theme::kDanger) +
+                 6 * u;
+        // The code's alphabet, 8 keys a row, then delete and send.
+        float kg = 10 * u, kw = (W - 2 * pad - 7 * kg) / 8;
+        float kh = std::max(88 * u, std::min(110 * u, (row_y - y - 20 * u - 4 * kg) / 5));
+        for (int i = 0; i < 32; ++i) {
+            char c = kCodeAlphabet[i];
+            std::string id = std::string("admin.code.") + c;
+            if (d.button(id.c_str(), std::string(1, c), pad + static_cast<float>(i % 8) * (kw + kg),
+                         y + static_cast<float>(i / 8) * (kh + kg), kw, kh, false, !v.enrolling))
+                out.push_back({AdminInput::Key::CodeChar, c});
+        }
+        float y5 = y + 4 * (kh + kg);
+        if (d.button("admin.code.delete", kDelete, pad, y5, 2 * kw + kg, kh, false,
+                     !v.code.empty() && !v.enrolling))
+            out.push_back({AdminInput::Key::Delete, 0});
+        if (d.button("admin.code.send", kSend, pad + 6 * (kw + kg), y5, 2 * kw + kg, kh, true,
+                     v.code.size() >= 14 && !v.enrolling))
+            out.push_back({AdminInput::Key::EnrolSend, 0});
+        if (d.button("admin.menu", kMenu, row_x(1), row_y, row_w, bh, false))
+            out.push_back({AdminInput::Key::Menu, 0});
     }
     // Bottom row, right: back to the patient screens, on every page.
     if (d.button("admin.back", kBackToCheckin, row_x(2), row_y, row_w, bh, false))

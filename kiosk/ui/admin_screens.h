@@ -21,7 +21,7 @@ struct AdminCheckRow {
 };
 
 struct AdminView {
-    enum class Page { Pin, Menu, Diagnostics };
+    enum class Page { Pin, Menu, Diagnostics, Enrol };
     Page page = Page::Pin;
     std::size_t pin_length = 0;  // digits typed (never the digits)
     bool pin_checking = false;   // the hash check runs (about a second)
@@ -29,10 +29,28 @@ struct AdminView {
     std::vector<std::pair<std::string, std::string>> info;  // kiosk id, facility, reception, outbox ...
     std::vector<AdminCheckRow> checks;
     bool checks_running = false;
+    // Enrolment with the reception: the one-time code from `uketsuke-reception kiosk invite KIOSK_ID`.
+    std::string enrol_target;  // "kiosk-1 -> 192.168.1.10:8443"
+    std::string code;          // as typed (a one-time code, shown so IT can check it)
+    bool enrolling = false;
+    bool enrol_ok = false;
+    std::string enrol_message;  // the result in words, with the certificate fingerprint on success
 };
 
 struct AdminInput {
-    enum class Key { Digit, Delete, Ok, Diagnostics, RunChecks, Menu, Back, Restart } key = Key::Back;
+    enum class Key {
+        Digit,
+        Delete,
+        Ok,
+        Diagnostics,
+        RunChecks,
+        Menu,
+        Back,
+        Restart,
+        Enrol,      // open the enrolment page
+        CodeChar,   // `digit` holds the character
+        EnrolSend,  // send the code
+    } key = Key::Back;
     char digit = 0;
 };
 

@@ -3,6 +3,7 @@
 // pulled out mid-read, stale answers tagged with the old epoch), the outbox/reception worker (with a
 // scripted reception), and the sound cues.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <openssl/evp.h>
 
@@ -279,6 +280,37 @@ TEST(QueueWorker, AnUnreachableReceptionLeavesTheRecordQueued) {
     q.submit(sample_record("0f8fad5b-d9cb-469f-a165-70867728950e"));
     EXPECT_TRUE(std::holds_alternative<ev::SubmitQueued>(wait_event(inbox).event));
     EXPECT_EQ(q.pending(), 1);
+}
+
+TEST(QueueWorker, AFaceCheckInTravelsWithTheKiosksSignedStatementFirst) {
+    fs::path dir = fresh_dir("queue-face");
+    SystemClock clock;
+    EventInbox inbox;
+    auto key = KioskKey::generate();
+    ASSERT_TRUE(key) << key.error();
+    auto reception = std::make_unique<ScriptedReception>(201);
+    ScriptedReception* seen = reception.get();
+    QueueWorker q(dir, std::move(reception), inbox, clock, {}, 5s);
+    q.set_face_signer(std::make_shared<const KioskKey>(std::move(*key)));
+    CheckinRecord face = sample_record("3f8fad5b-d9cb-469f-a165-70867728950e");
+    face.certificate = CertificateRef{"0a1b2c", "CN=Test CA", "2030-03-31T14:59:59.000Z"};
+    face.verification = Verification{};
+    face.verification.method = VerificationMethod::Face;
+    face.verification.face = FaceEvidence{0.31, 0.45, "fr_feature", true, "random"};
+    q.submit(face);
+    ASSERT_TRUE(std::holds_alternative<ev::SubmitAccepted>(wait_event(inbox).event));
+    q.submit(sample_record("4f8fad5b-d9cb-469f-a165-70867728950e"));  // a staff check: no statement
+    ASSERT_TRUE(std::holds_alternative<ev::SubmitAccepted>(wait_event(inbox).event));
+    std::lock_guard lock(seen->mu_);
+    ASSERT_EQ(seen->paths.size(), 3u);
+    EXPECT_EQ(seen->paths[0], "/api/v1/qualification/face-statements");
+    EXPECT_EQ(seen->paths[1], "/api/v1/checkins");
+    EXPECT_EQ(seen->paths[2], "/api/v1/checkins");
+    auto body = nlohmann::json::parse(seen->bodies[0]);
+    EXPECT_EQ(body["statement"]["record_id"], face.record_id);
+    EXPECT_EQ(body["statement"]["cert_serial_hex"], "0a1b2c");
+    EXPECT_TRUE(body["statement"]["matched"].get<bool>());
+    EXPECT_FALSE(body["signature"].get<std::string>().empty());
 }
 
 TEST(QueueWorker, AnOutboxThatCannotBeOpenedGivesSubmitFailed) {

@@ -37,12 +37,14 @@ fail() {
 }
 
 start_kiosk() {
-    : > "$WORK/displayfd"
-    Xvfb -displayfd 3 -screen 0 ${W}x${H}x24 -nolisten tcp -noreset 3>"$WORK/displayfd" 2>"$WORK/xvfb.log" &
-    XVFB_PID=$!
-    for _ in $(seq 100); do [ -s "$WORK/displayfd" ] && break; sleep 0.05; done
-    [ -s "$WORK/displayfd" ] || fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
-    export DISPLAY=":$(head -n1 "$WORK/displayfd")"
+    if [ -z "$XVFB_PID" ]; then  # a second kiosk start (after a restart) reuses the display
+        : > "$WORK/displayfd"
+        Xvfb -displayfd 3 -screen 0 ${W}x${H}x24 -nolisten tcp -noreset 3>"$WORK/displayfd" 2>"$WORK/xvfb.log" &
+        XVFB_PID=$!
+        for _ in $(seq 100); do [ -s "$WORK/displayfd" ] && break; sleep 0.05; done
+        [ -s "$WORK/displayfd" ] || fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
+        export DISPLAY=":$(head -n1 "$WORK/displayfd")"
+    fi
     : > "$LOG"  # exists before the kiosk opens it: wait_line reads it at once
     SDL_AUDIODRIVER=dummy "$KIOSK" --demo --data "$WORK/data" --size ${W}x${H} "$@" > "$LOG" 2>&1 &
     KIOSK_PID=$!

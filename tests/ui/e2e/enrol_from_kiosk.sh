@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Enrolment from the kiosk against a real uketsuke-reception: IT makes a one-time code on the reception
+# (`kiosk invite`), types it in the kiosk's admin menu; the kiosk learns and pins the reception's certificate
+# (the fingerprint it shows is the one the invite printed), saves its token, and after a restart its check-ins
+# reach the reception (the done screen is not "offline"). The code is single use: a second try is refused.
+source "$(dirname "$0")/lib.sh"
+RECEPTION=${RECEPTION:?set RECEPTION to uketsuke-reception}
+PORT=$((20000 + RANDOM % 20000))
+"$RECEPTION" kiosk invite kiosk-1 --data "$WORK/rec" > "$WORK/invite.txt" || fail "kiosk invite failed"
+CODE=$(awk '/^code:/ {print $2}' "$WORK/invite.txt")
+FP=$(awk '/^fingerprint:/ {print $2}' "$WORK/invite.txt")
+[ ${#CODE} = 14 ] || fail "no code in: $(cat "$WORK/invite.txt")"
+"$RECEPTION" serve --data "$WORK/rec" --listen "127.0.0.1:$PORT" > "$WORK/reception.log" 2>&1 &
+EXTRA_PIDS+=("$!")
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+printf '[kiosk]\nid = "kiosk-1"\n[reception]\nurl = "https://127.0.0.1:%s"\n' "$PORT" > "$WORK/kiosk.toml"
+start_kiosk --config "$WORK/kiosk.toml" --camera none
+wait_state 'phase=attract'
+grep -q 'no reception configured' "$LOG" || fail "the kiosk did not say it has no reception yet"
+corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
+corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4))
+wait_state 'phase=admin_menu' 10
+tap admin.enrol
+wait_state 'phase=admin_enrol'
+for c in $(echo "${CODE//-/}" | grep -o .); do tap "admin.code.$c"; done
+tap admin.code.send
+wait_line 'enrolment: (done|failed)' 30
+grep -q 'enrolment: done' "$LOG" || fail "enrolment failed"
+screenshot admin_enrolled
+[ -s "$WORK/data/reception-token" ] || fail "no token saved"
+[ "$(stat -c %a "$WORK/data/reception-token")" = 600 ] || fail "the token file is not 0600"
+want=$(openssl x509 -in "$WORK/data/reception-cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+[ "SHA256:$want" = "$FP" ] || fail "pinned certificate $want is not the invite's $FP"
+grep -q "${CODE//-/}" "$LOG" && fail "the code reached the kiosk's log"
+tap admin.menu
+wait_state 'phase=admin_menu'
+tap admin.restart
+wait_line '^UK exit' 10
+wait "$KIOSK_PID" || true
+# The restarted kiosk finds the saved enrolment and delivers its check-ins.
+start_kiosk --config "$WORK/kiosk.toml" --camera none
+wait_state 'phase=attract'
+grep -q 'no reception configured' "$LOG" && fail "the restarted kiosk did not use the enrolment"
+tap start
+tap demo.card
+wait_state 'phase=choose_method'
+tap method.pin
+wait_state 'phase=pin_entry'
+type_pin 1234
+tap pin.ok
+wait_state 'phase=consent'
+tap consent.agree_all
+wait_state 'phase=confirm'
+tap confirm.ok
+wait_state 'phase=done offline=0' 20
+echo "PASS enrol_from_kiosk"
