@@ -57,7 +57,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME uketsuke-kiosk)
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, pcscd, cage, fonts-morisawa-bizud-gothic, libdlib-data")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
+    "adduser, pcscd, cage, fonts-morisawa-bizud-gothic, libdlib-data, tesseract-ocr-jpn, tesseract-ocr-eng")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "libopenblas0-pthread")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA ${UK_DEPLOY_DIR}/debian/kiosk/postinst
                                             ${UK_DEPLOY_DIR}/debian/kiosk/conffiles)

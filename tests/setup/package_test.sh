@@ -19,6 +19,11 @@ for deb in "${debs[@]}"; do
     lintian --fail-on error --tag-display-limit 0 "$deb" | tee "$work/lintian-$name.txt" || {
         echo "lintian errors in $name"; exit 1; }
     dpkg-deb -c "$deb" | grep "usr/bin/" >/dev/null || { echo "$name ships no program"; exit 1; }
+    if [ "$name" = uketsuke-kiosk ]; then  # what the kiosk loads at run time, beyond its libraries
+        for dep in pcscd fonts-morisawa-bizud-gothic tesseract-ocr-jpn tesseract-ocr-eng; do
+            dpkg-deb -f "$deb" Depends | grep -q "$dep" || { echo "uketsuke-kiosk does not depend on $dep"; exit 1; }
+        done
+    fi
 done
 
 # Install into a scratch root: a fresh dpkg database, unpacked (maintainer scripts need the real system).
