@@ -30,6 +30,7 @@
 #include "kiosk/app/face_worker.h"
 #include "kiosk/app/queue_worker.h"
 #include "kiosk/app/sim_reader.h"
+#include "kiosk/app/staff_link.h"
 #include "kiosk/cardfront/typed_entry.h"
 #include "kiosk/checkin/flow.h"
 #include "kiosk/config/config.h"
@@ -188,6 +189,8 @@ class Kiosk {
     std::unique_ptr<pcsc::CardMonitor> monitor_;
     std::unique_ptr<CardWorker> card_;
     std::unique_ptr<QueueWorker> outbox_;
+    std::unique_ptr<StaffLink> staff_;
+    double next_health_s_ = 0;
     std::unique_ptr<FaceWorker> face_;
     std::unique_ptr<CardFrontWorker> front_;
     cardfront::TypedCardFront typed_;       // the card-front keypad's entry (wiped with the session)
@@ -350,6 +353,8 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
             "outbox");
     outbox_ = std::make_unique<QueueWorker>(data / "outbox", std::move(transport), inbox_, clock_,
                                             [](const std::string& s) { log_line(s); });
+    staff_ =
+        std::make_unique<StaffLink>(reception_transport(), inbox_, [](const std::string& s) { log_line(s); });
     // The key that signs face statements (registered with the reception at enrolment).
     auto key = KioskKey::load_or_create(data / "face-key.pem");
     if (key)
@@ -573,14 +578,30 @@ void Kiosk::apply(const checkin::Effect& effect) {
                 ++epoch_;
                 if (card_) card_->wipe();
             } else if constexpr (std::is_same_v<T, fx::RequestVisualCheck>) {
+                // One request per session: the record id names it (asking again is harmless).
+                const auto& ses = flow_.state().session;
                 log_line("staff: visual check requested (目視確認)");
+                staff_->request_visual_check(ses.record_id, ses.ticket);
             } else if constexpr (std::is_same_v<T, fx::CancelVisualCheck>) {
                 log_line("staff: visual check cancelled");
+                staff_->cancel_visual_check();
             } else if constexpr (std::is_same_v<T, fx::AlertStaff>) {
-                static constexpr const char* kReasons[] = {"help_requested", "pin_blocked",
-                                                           "card_left_in_reader", "reception_unreachable",
-                                                           "qualification_invalid"};
-                log_line(std::string("staff alert: ") + kReasons[static_cast<int>(f.reason)]);
+                // The reception's alert kinds (docs/api.md) and a line for the monitor.
+                struct Kind {
+                    const char* log;
+                    const char* kind;
+                    const char* message;
+                };
+                static constexpr Kind kKinds[] = {
+                    {"help_requested", "staff_help",
+                     "患者さんが係員を呼んでいます / a patient asks for help"},
+                    {"pin_blocked", "card_blocked", "暗証番号がロックされました / the card's PIN is blocked"},
+                    {"card_left_in_reader", "other", "カードの取り忘れ / a card was left in the reader"},
+                    {"reception_unreachable", "other", "受付に届かず端末に保存 / check-in kept on the kiosk"},
+                    {"qualification_invalid", "other", "資格が確認できません / qualification not confirmed"}};
+                const Kind& k = kKinds[static_cast<int>(f.reason)];
+                log_line(std::string("staff alert: ") + k.log);
+                staff_->alert(k.kind, k.message);
             } else if constexpr (std::is_same_v<T, fx::SubmitRecord>) {
                 std::string consents;
                 for (const auto& c : f.record.consents)
@@ -797,6 +818,15 @@ int Kiosk::run() {
         }
         dispatch(ev::Tick{});
         if (!ensure_fonts()) return 2;
+        if (now_s >= next_health_s_ && staff_ && staff_->connected()) {
+            KioskHealth h;
+            h.camera = face_ ? (flow_.state().camera_ok ? "ok" : "error") : "none";
+            h.reader = "ok";
+            h.outbox_depth = outbox_ ? outbox_->pending() : 0;
+            h.version = UK_VERSION;
+            staff_->set_health(h);
+            next_health_s_ = now_s + 5;
+        }
 
         ui::ViewModel vm;
         vm.state = &flow_.state();
@@ -846,6 +876,7 @@ int Kiosk::run() {
     pin_.clear();
     face_.reset();
     front_.reset();
+    staff_.reset();
     if (monitor_) monitor_->stop();
     if (!opt_.bench_json.empty()) {
         nlohmann::json j;

@@ -2,7 +2,9 @@
 # Enrolment from the kiosk against a real uketsuke-reception: IT makes a one-time code on the reception
 # (`kiosk invite`), types it in the kiosk's admin menu; the kiosk learns and pins the reception's certificate
 # (the fingerprint it shows is the one the invite printed), saves its token, and after a restart its check-ins
-# reach the reception (the done screen is not "offline"). The code is single use: a second try is refused.
+# reach the reception (the done screen is not "offline"). Then a staff visual check (目視確認) answered by a
+# clerk over the reception's staff API: the kiosk's request shows up there, the confirmation comes back to the
+# kiosk and the check-in completes; the kiosk's heartbeat is on the staff's kiosk panel.
 source "$(dirname "$0")/lib.sh"
 RECEPTION=${RECEPTION:?set RECEPTION to uketsuke-reception}
 PORT=$((20000 + RANDOM % 20000))
@@ -53,4 +55,38 @@ tap consent.agree_all
 wait_state 'phase=confirm'
 tap confirm.ok
 wait_state 'phase=done offline=0' 20
+tap demo.card
+wait_state 'phase=attract' 20
+
+# A clerk on the reception side.
+echo 'clerk-password-for-tests' | "$RECEPTION" user add hanako --role clerk --data "$WORK/rec" > /dev/null ||
+    fail "user add failed"
+API="https://127.0.0.1:$PORT/api/v1"
+CURL=(curl -s --cacert "$WORK/data/reception-cert.pem" --resolve "127.0.0.1:$PORT:127.0.0.1" -b "$WORK/jar" -c "$WORK/jar")
+CSRF=$("${CURL[@]}" -H 'Content-Type: application/json' -d '{"name":"hanako","password":"clerk-password-for-tests"}' \
+    "$API/login" | jq -r .csrf)
+[ -n "$CSRF" ] && [ "$CSRF" != null ] || fail "staff login failed"
+tap start
+tap demo.card
+wait_state 'phase=choose_method'
+tap method.staff
+wait_state 'phase=waiting_for_staff'
+VC=""
+for _ in $(seq 100); do
+    VC=$("${CURL[@]}" "$API/queue" | jq -r '.visual_checks[0].id // empty')
+    [ -n "$VC" ] && break
+    sleep 0.1
+done
+[ -n "$VC" ] || fail "the kiosk's visual-check request did not reach the reception"
+"${CURL[@]}" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{}' \
+    "$API/visual-checks/$VC/confirm" | jq -e '.state == "confirmed"' > /dev/null || fail "confirm failed"
+wait_state 'phase=consent' 20
+tap consent.agree_all
+wait_state 'phase=confirm'
+tap confirm.ok
+wait_state 'phase=done offline=0' 20
+"${CURL[@]}" "$API/queue" | jq -e '[.entries[].record.verification.method] | index("staff_visual") != null' \
+    > /dev/null || fail "the staff-checked record is not on the queue"
+"${CURL[@]}" "$API/queue" | jq -e '.kiosks[] | select(.kiosk_id == "kiosk-1")' > /dev/null ||
+    fail "no heartbeat from kiosk-1 on the staff's panel"
 echo "PASS enrol_from_kiosk"
