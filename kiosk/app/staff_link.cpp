@@ -27,6 +27,7 @@ StaffLink::~StaffLink() {
 void StaffLink::set_health(const KioskHealth& h) {
     std::lock_guard lock(mu_);
     health_ = h;
+    health_set_ = true;
 }
 
 void StaffLink::alert(const std::string& kind, const std::string& message) {
@@ -71,11 +72,13 @@ void StaffLink::run() {
         bool sent = false;
         std::deque<std::pair<std::string, std::string>> alerts;
         KioskHealth health;
+        bool health_set = false;
         {
             std::unique_lock lock(mu_);
             // Wake for the next heartbeat, the next poll of an open request, or new work.
-            auto wake = visual_id_.empty() ? next_beat
-                                           : std::min(next_beat, std::chrono::steady_clock::now() + poll_every_);
+            auto beat = health_set_ ? next_beat : std::chrono::steady_clock::now() + std::chrono::seconds(1);
+            auto wake =
+                visual_id_.empty() ? beat : std::min(beat, std::chrono::steady_clock::now() + poll_every_);
             cv_.wait_until(lock, wake, [&] { return stop_ || !alerts_.empty() || visual_new_; });
             if (stop_) return;
             visual_new_ = false;
@@ -84,6 +87,7 @@ void StaffLink::run() {
             ticket = visual_ticket_;
             sent = visual_sent_;
             health = health_;
+            health_set = health_set_;
         }
         for (const auto& [kind, message] : alerts) {
             auto r = client.raise_alert(kind, message);
@@ -107,7 +111,7 @@ void StaffLink::run() {
                 }
             }
         }
-        if (std::chrono::steady_clock::now() >= next_beat) {
+        if (health_set && std::chrono::steady_clock::now() >= next_beat) {
             auto r = client.send_heartbeat(health);
             if (!r && !beat_failed && log_) log_("heartbeat not delivered: " + r.error());
             if (r && beat_failed && log_) log_("heartbeat delivered again");

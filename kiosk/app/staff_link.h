@@ -1,9 +1,10 @@
 // The kiosk's line to the staff besides check-ins, on its own thread (kiosk/queue's ReceptionClient over the
 // kiosk's HTTPS connection): a heartbeat every `heartbeat_every` (reader, camera, outbox depth: the monitor's
-// kiosk health panel), staff alerts (help requested, PIN blocked, card left in the reader ...), and visual-check
-// requests (目視確認), polled until a staff member confirms or rejects on the monitor; the answer comes back to
-// the flow as ev::StaffConfirmed / ev::StaffRejected, only while that request is still the current one.
-// Without a reception the kiosk logs what it would have sent (the DEMO strip stands in for staff).
+// kiosk health panel), staff alerts (help requested, PIN blocked, card left in the reader ...), and
+// visual-check requests (目視確認), polled until a staff member confirms or rejects on the monitor; the
+// answer comes back to the flow as ev::StaffConfirmed / ev::StaffRejected, only while that request is still
+// the current one. Without a reception the kiosk logs what it would have sent (the DEMO strip stands in for
+// staff).
 #pragma once
 
 #include <chrono>
@@ -48,6 +49,7 @@ class StaffLink {
     std::condition_variable cv_;
     bool stop_ = false;
     KioskHealth health_;
+    bool health_set_ = false;  // no heartbeat before the app said how the devices are
     std::deque<std::pair<std::string, std::string>> alerts_;
     std::string visual_id_;  // the current request; empty = none
     int visual_ticket_ = 0;

@@ -87,6 +87,6 @@ tap confirm.ok
 wait_state 'phase=done offline=0' 20
 "${CURL[@]}" "$API/queue" | jq -e '[.entries[].record.verification.method] | index("staff_visual") != null' \
     > /dev/null || fail "the staff-checked record is not on the queue"
-"${CURL[@]}" "$API/queue" | jq -e '.kiosks[] | select(.kiosk_id == "kiosk-1")' > /dev/null ||
+"${CURL[@]}" "$API/queue" | jq -e '.kiosks[] | select(.kiosk_id == "kiosk-1" and .camera == "none" and .version != "")' > /dev/null ||
     fail "no heartbeat from kiosk-1 on the staff's panel"
 echo "PASS enrol_from_kiosk"
