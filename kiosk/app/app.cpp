@@ -159,7 +159,7 @@ class Kiosk {
     bool start_devices();
     void start_face();
     std::string face_camera() const;
-    void start_card_front(const std::string& camera);
+    void start_card_front(const std::string& camera, std::function<std::string()> prepare = {});
     std::string demo_card_front_clip(const std::filesystem::path& dir);
     void handle_card_front_keys(const std::vector<ui::CardFrontInput>& keys);
     void fill_card_front_view(ui::ViewModel& vm);
@@ -303,8 +303,10 @@ bool Kiosk::start_devices() {
     start_face();
     // The simulated card has no front to hold up: unless a card-front camera is configured, the demo shows
     // the reader a clip of its front (rendered from the identity, the fictional design of tools/cardfront).
-    start_card_front(!cfg_.camera.card_front_device.empty() ? cfg_.camera.card_front_device
-                                                            : demo_card_front_clip(pki_dir));
+    if (!cfg_.camera.card_front_device.empty())
+        start_card_front(cfg_.camera.card_front_device);
+    else
+        start_card_front("demo", [this, pki_dir] { return demo_card_front_clip(pki_dir); });
     return true;
 }
 
@@ -398,13 +400,14 @@ void Kiosk::start_face() {
 
 // The card front: a second camera looking at the reader, the face camera, or (demo) a clip of the simulated
 // card's front. Without one the patient types the numbers (the flow offers the keypad).
-void Kiosk::start_card_front(const std::string& camera) {
+void Kiosk::start_card_front(const std::string& camera, std::function<std::string()> prepare) {
     if (camera.empty() || camera == "none") {
         log_line("card-front camera: none; the face path asks the patient to type the card's numbers");
         return;
     }
     CardFrontWorkerOptions o;
     o.camera = camera;
+    o.prepare_camera = std::move(prepare);
     o.log = [](const std::string& s) { log_line(s); };
     front_ = std::make_unique<CardFrontWorker>(std::move(o), inbox_);
 }

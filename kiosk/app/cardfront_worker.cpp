@@ -93,7 +93,10 @@ void CardFrontWorker::poll(ui::CardFrontView& view, ui::FaceView& preview,
 }
 
 void CardFrontWorker::run() {
-    auto created = cardfront::CardFrontReader::create();
+    if (options_.prepare_camera) options_.camera = options_.prepare_camera();
+    auto created = options_.camera == "none"
+                       ? Result<std::unique_ptr<cardfront::CardFrontReader>>(Error{"no card-front camera"})
+                       : cardfront::CardFrontReader::create();
     std::unique_ptr<cardfront::CardFrontReader> reader;
     if (created) {
         reader = std::move(*created);

@@ -29,6 +29,9 @@ namespace uk::app {
 struct CardFrontWorkerOptions {
     std::string camera;     // device index/path, or a clip / image-sequence pattern (demo, tests)
     bool loop_clip = true;  // a clip plays again from the start
+    // When set, runs on the worker's thread before anything else and gives the camera source (the demo
+    // renders its card-front clip there, so the kiosk's first frame does not wait for it). "none": no camera.
+    std::function<std::string()> prepare_camera;
     std::function<void(const std::string&)> log;
 };
 

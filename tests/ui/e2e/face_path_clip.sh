@@ -24,7 +24,7 @@ tap demo.card
 wait_state 'phase=choose_method'
 tap method.face
 wait_state 'phase=reading_card_front'
-grep -q 'card-front reader ready' "$LOG" || fail "the card-front reader did not start"
+wait_line 'card-front reader ready' 30
 sleep 0.5
 screenshot card_front_reading
 wait_state 'phase=face_capture' 20
