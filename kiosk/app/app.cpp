@@ -12,7 +12,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -463,12 +462,7 @@ void Kiosk::handle_card_front_keys(const std::vector<ui::CardFrontInput>& keys) 
                     if (cardfront::to_string(f) == k.value) typed_.select(f);
                 break;
             case Key::Submit: {
-                std::time_t t = std::time(nullptr);
-                std::tm tm{};
-                localtime_r(&t, &tm);
-                auto today = std::chrono::year{tm.tm_year + 1900} /
-                             std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)} /
-                             std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
+                auto today = local_today();
                 auto code = typed_.build(today);
                 if (!code) {
                     log_line("card front typed: refused before any VERIFY (" + code.error() + ")");

@@ -13,9 +13,6 @@ namespace uk::app {
 namespace ev = checkin::ev;
 using namespace std::chrono_literals;
 
-namespace {
-
-// The card prints dates in Japan's calendar day: the plausibility checks use the kiosk's local date.
 std::chrono::year_month_day local_today() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -23,8 +20,6 @@ std::chrono::year_month_day local_today() {
     return std::chrono::year{tm.tm_year + 1900} / std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)} /
            std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
 }
-
-}  // namespace
 
 CardFrontWorker::CardFrontWorker(CardFrontWorkerOptions options, EventInbox& inbox)
     : options_(std::move(options)), inbox_(inbox) {

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -25,6 +26,10 @@
 #include "kiosk/ui/screens.h"
 
 namespace uk::app {
+
+// The kiosk's local calendar date: the card prints dates in Japan's calendar day, and the plausibility checks
+// of 照合番号B (read or typed) compare against it.
+std::chrono::year_month_day local_today();
 
 struct CardFrontWorkerOptions {
     std::string camera;     // device index/path, or a clip / image-sequence pattern (demo, tests)

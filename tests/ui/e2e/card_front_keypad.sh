@@ -8,10 +8,7 @@ SHARED=${UK_SHARED_DIR:?}
 MODELS=${UK_MODELS_DIR:?}
 [ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
 [ -f "$MODELS/faceplugin/fr_feature.onnx" ] || fail "face models missing in $MODELS (run scripts/setup.d/10-models.sh)"
-/usr/bin/convert "$SHARED/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north -extent 640x480 \
-    "$WORK/frame.png" 2>/dev/null
-ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
-    fail "ffmpeg could not make the clip"
+face_clip "$SHARED/data/faces/obama/1.jpg" "$WORK/clip.avi"
 start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS" \
     --face-challenge-off
 wait_line 'face path ready' 60

@@ -6,11 +6,7 @@ source "$(dirname "$0")/lib.sh"
 SHARED=${UK_SHARED_DIR:?}
 MODELS=${UK_MODELS_DIR:?}
 [ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
-# A 30 s camera clip (MJPEG, 15 fps) of one still photo, cropped like a webcam frame.
-/usr/bin/convert "$SHARED/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north -extent 640x480 \
-    "$WORK/frame.png" 2>/dev/null
-ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
-    fail "ffmpeg could not make the clip"
+face_clip "$SHARED/data/faces/obama/1.jpg" "$WORK/clip.avi"
 start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS"
 wait_line 'face path ready' 60
 tap start

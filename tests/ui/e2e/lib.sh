@@ -109,3 +109,9 @@ screenshot() {
     mkdir -p "$UK_E2E_OUT"
     /usr/bin/import -display "$DISPLAY" -window root "$UK_E2E_OUT/$1.png" 2>/dev/null || fail "screenshot $1 failed"
 }
+
+# face_clip PHOTO OUT: a 30 s camera clip (MJPEG, 15 fps) of one still photo, cropped like a webcam frame.
+face_clip() {
+    /usr/bin/convert "$1" -resize 420x -background "#808080" -gravity north -extent 640x480 "$WORK/frame.png" 2>/dev/null
+    ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$2" || fail "ffmpeg could not make the clip"
+}
