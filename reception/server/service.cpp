@@ -1071,6 +1071,12 @@ Result<int> ReceptionService::start() {
     auto port = bind();
     if (!port) return port;
     impl_->thread = std::thread([this] { run(); });
+    // Wait until the server really listens: cpp-httplib's stop() does nothing before that, so a stop() right
+    // after start() would leave listen_after_bind() running and the join in stop() waiting for ever (seen
+    // under load in the tests as a 300 s time-out).
+    for (int i = 0; i < 10000 && !impl_->server->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!impl_->server->is_running()) return Error{"the HTTPS server did not start listening within 10 s"};
     return port;
 }
 

@@ -47,6 +47,9 @@ struct Mitm {
         server->Post("/api/v1/kiosks/enrol", std::move(handler));
         port = server->bind_to_any_port("127.0.0.1");
         thread = std::thread([this] { server->listen_after_bind(); });
+        // httplib's stop() does nothing before the server listens: wait for it, or the join can hang.
+        while (!server->is_running())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ~Mitm() {
         server->stop();
@@ -221,6 +224,8 @@ TEST_F(EnrolClient, UnreachableAndNonTlsPeersAreToldApart) {
                [](const httplib::Request&, httplib::Response& res) { res.status = 200; });
     int port = plain.bind_to_any_port("127.0.0.1");
     std::thread th([&] { plain.listen_after_bind(); });
+    while (!plain.is_running())  // httplib's stop() does nothing before the server listens
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     auto tls = enrol_kiosk(request(port), &why);
     plain.stop();
     th.join();
@@ -374,6 +379,8 @@ int post_through_ca(const char* leaf_san, std::string* error) {
     server.Post("/ping", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
     int port = server.bind_to_any_port("127.0.0.1");
     std::thread th([&] { server.listen_after_bind(); });
+    while (!server.is_running())  // httplib's stop() does nothing before the server listens
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     HttpsTransportConfig hc;
     hc.host = "127.0.0.1";
     hc.port = port;
