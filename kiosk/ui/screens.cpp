@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 
 #include <imgui.h>
@@ -625,6 +626,43 @@ void camera_panel(Painter& p, Rect r, bool oval) {
     }
 }
 
+// A digit keypad centred in `area`: 1-9 in three rows, then delete, 0, OK. Fixed positions, never shuffled
+// (shuffled keypads defeat people who type by position); keys at most `max_key_w` wide (1080p units), 88 px
+// or more tall (a LayoutIssue otherwise). Ids: "<id>.<digit>", "<id>.delete", "<id>.ok".
+struct KeypadTap {
+    std::optional<char> digit;
+    bool erase = false;
+    bool ok = false;
+};
+KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_key_w, float margin_h,
+                       bool digits_on, bool erase_on, bool ok_on) {
+    KeypadTap tap;
+    float kg = 18 * p.u;
+    float avail_h = area.h - margin_h * p.u, avail_w = area.w - 60 * p.u;
+    float kh = std::min((avail_h - 3 * kg) / 4, 150 * p.u);
+    float kw = std::min((avail_w - 2 * kg) / 3, max_key_w * p.u);
+    if (kh < 88 * p.u) p.issue(id + ".keypad", "", "keys are shorter than 88 px at 1080p");
+    float kx = area.x + (area.w - (3 * kw + 2 * kg)) / 2;
+    float ky = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
+    const char* digits = "123456789";
+    for (int i = 0; i < 9; ++i) {
+        Rect r{kx + static_cast<float>(i % 3) * (kw + kg), ky + static_cast<float>(i / 3) * (kh + kg), kw,
+               kh};
+        std::string d(1, digits[i]);
+        if (p.button(id + "." + d, d, r, Style::Secondary, digits_on, {}, p.f_.title)) tap.digit = digits[i];
+    }
+    float y3 = ky + 3 * (kh + kg);
+    if (p.button(id + ".delete", p.tr("pin.delete"), {kx, y3, kw, kh}, Style::Secondary, erase_on, {},
+                 p.f_.small))
+        tap.erase = true;
+    if (p.button(id + ".0", "0", {kx + kw + kg, y3, kw, kh}, Style::Secondary, digits_on, {}, p.f_.title))
+        tap.digit = '0';
+    if (p.button(id + ".ok", p.tr("pin.ok"), {kx + 2 * (kw + kg), y3, kw, kh}, Style::Primary, ok_on, {},
+                 p.f_.title))
+        tap.ok = true;
+    return tap;
+}
+
 void screen_card_front(Painter& p) {
     Column c(p, content_rect(p));
     const auto& cf = p.vm_.card_front;
@@ -794,33 +832,13 @@ void screen_card_front_keypad(Painter& p) {
     }
     c.check_fits("card_front_keypad.words");
 
-    // The keypad, as the PIN's: fixed positions, 88 px or more.
-    float kg = 18 * p.u;
-    float avail_h = pad_area.h - 30 * p.u, avail_w = pad_area.w - 60 * p.u;
-    float kh = std::min((avail_h - 3 * kg) / 4, 150 * p.u);
-    float kw = std::min((avail_w - 2 * kg) / 3, 230 * p.u);
-    if (kh < 88 * p.u) p.issue("card_front_keypad.keys", "", "keys are shorter than 88 px at 1080p");
-    float kx = pad_area.x + (pad_area.w - (3 * kw + 2 * kg)) / 2;
-    float ky = pad_area.y + (pad_area.h - (4 * kh + 3 * kg)) / 2;
-    const char* digits = "1234567890";
-    for (int i = 0; i < 10; ++i) {
-        int slot = i == 9 ? 10 : i;  // 0 sits under 8
-        Rect r{kx + static_cast<float>(slot % 3) * (kw + kg), ky + static_cast<float>(slot / 3) * (kh + kg),
-               kw, kh};
-        std::string d(1, digits[i]);
-        if (p.button("card_front_keypad." + d, d, r, Style::Secondary, true, {}, p.f_.title))
-            p.out_.card_front.push_back({CardFrontInput::Key::Digit, digits[i], {}});
-    }
-    float y3 = ky + 3 * (kh + kg);
     bool any = !cf.birth.empty() || !cf.expiry.empty() || cf.code_length > 0;
-    if (p.button("card_front_keypad.delete", p.tr("pin.delete"), {kx, y3, kw, kh}, Style::Secondary, any, {},
-                 p.f_.small))
-        p.out_.card_front.push_back({CardFrontInput::Key::Delete, 0, {}});
     bool complete = !cf.calendar.empty() && cf.birth.size() == cf.birth_length && cf.expiry.size() == 4 &&
                     cf.code_length == 4;
-    if (p.button("card_front_keypad.ok", p.tr("pin.ok"), {kx + 2 * (kw + kg), y3, kw, kh}, Style::Primary,
-                 complete, {}, p.f_.title))
-        p.out_.card_front.push_back({CardFrontInput::Key::Submit, 0, {}});
+    auto tap = digit_keypad(p, pad_area, "card_front_keypad", 230, 30, true, any, complete);
+    if (tap.digit) p.out_.card_front.push_back({CardFrontInput::Key::Digit, *tap.digit, {}});
+    if (tap.erase) p.out_.card_front.push_back({CardFrontInput::Key::Delete, 0, {}});
+    if (tap.ok) p.out_.card_front.push_back({CardFrontInput::Key::Submit, 0, {}});
 }
 
 void screen_face(Painter& p) {
@@ -915,32 +933,11 @@ void screen_pin(Painter& p) {
     if (p.vm_.state->last_notice == "pin_wrong") c.notice("notice.pin_wrong", true);
     c.check_fits("pin.words");
 
-    // The keypad: fixed positions, never shuffled (shuffled keypads defeat people who type by position).
-    float kg = 18 * p.u;
-    float avail_h = pad_area.h - 40 * p.u, avail_w = pad_area.w - 60 * p.u;
-    float kh = std::min((avail_h - 3 * kg) / 4, 150 * p.u);
-    float kw = std::min((avail_w - 2 * kg) / 3, 250 * p.u);
-    if (kh < 88 * p.u) p.issue("pin.keypad", "", "keys are shorter than 88 px at 1080p");
-    float kx = pad_area.x + (pad_area.w - (3 * kw + 2 * kg)) / 2;
-    float ky = pad_area.y + (pad_area.h - (4 * kh + 3 * kg)) / 2;
-    const char* digits = "123456789";
-    for (int i = 0; i < 9; ++i) {
-        Rect r{kx + static_cast<float>(i % 3) * (kw + kg), ky + static_cast<float>(i / 3) * (kh + kg), kw,
-               kh};
-        std::string d(1, digits[i]);
-        if (p.button("pin." + d, d, r, Style::Secondary, p.vm_.pin_length < 4, {}, p.f_.title))
-            p.out_.pin_digit = digits[i];
-    }
-    float y3 = ky + 3 * (kh + kg);
-    if (p.button("pin.delete", p.tr("pin.delete"), {kx, y3, kw, kh}, Style::Secondary, p.vm_.pin_length > 0,
-                 {}, p.f_.small))
-        p.out_.pin_delete = true;
-    if (p.button("pin.0", "0", {kx + kw + kg, y3, kw, kh}, Style::Secondary, p.vm_.pin_length < 4, {},
-                 p.f_.title))
-        p.out_.pin_digit = '0';
-    if (p.button("pin.ok", p.tr("pin.ok"), {kx + 2 * (kw + kg), y3, kw, kh}, Style::Primary,
-                 p.vm_.pin_length == 4, {}, p.f_.title))
-        p.out_.events.emplace_back(ev::PinEntered{});
+    auto tap = digit_keypad(p, pad_area, "pin", 250, 40, p.vm_.pin_length<4, p.vm_.pin_length> 0,
+                            p.vm_.pin_length == 4);
+    if (tap.digit) p.out_.pin_digit = *tap.digit;
+    if (tap.erase) p.out_.pin_delete = true;
+    if (tap.ok) p.out_.events.emplace_back(ev::PinEntered{});
 }
 
 std::string consent_key(ConsentItem item, const char* part) {

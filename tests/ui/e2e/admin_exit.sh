@@ -6,17 +6,16 @@
 source "$(dirname "$0")/lib.sh"
 start_kiosk
 wait_state 'phase=attract'
-corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
 corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4))
 corner $((W - 4)) 4; corner 4 4; corner 4 $((H - 4)); corner $((W - 4)) $((H - 4))
 sleep 0.5
 kill -0 "$KIOSK_PID" 2>/dev/null || fail "the kiosk exited on a wrong gesture"
 grep -q 'admin menu opened' "$LOG" && fail "a wrong gesture opened the admin menu"
-corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4))
+admin_gesture
 wait_state 'phase=admin_menu' 10
 tap admin.back
 wait_state 'phase=attract'
-corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4))
+admin_gesture
 wait_state 'phase=admin_menu' 10
 tap admin.restart
 wait_line '^UK exit' 10

@@ -9,8 +9,7 @@ grep -q '^admin_pin_hash = "\$argon2id\$' "$WORK/pin.line" || fail "no Argon2id 
 { echo "[kiosk]"; cat "$WORK/pin.line"; } > "$WORK/kiosk.toml"
 start_kiosk --config "$WORK/kiosk.toml" --camera none
 wait_state 'phase=attract'
-corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
-corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4))
+admin_gesture
 wait_state 'phase=admin_pin' 10
 for d in 1 1 1 1; do tap "admin.pin.$d"; done
 tap admin.pin.ok

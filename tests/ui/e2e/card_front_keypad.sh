@@ -4,14 +4,7 @@
 # the right birth date, expiry year and security code of the demo card (山田 太郎: 昭和60年4月12日, 2034, 4821);
 # the chip photo is unlocked with them and the face check completes as on the camera path.
 source "$(dirname "$0")/lib.sh"
-SHARED=${UK_SHARED_DIR:?}
-MODELS=${UK_MODELS_DIR:?}
-[ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
-[ -f "$MODELS/faceplugin/fr_feature.onnx" ] || fail "face models missing in $MODELS (run scripts/setup.d/10-models.sh)"
-face_clip "$SHARED/data/faces/obama/1.jpg" "$WORK/clip.avi"
-start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS" \
-    --face-challenge-off
-wait_line 'face path ready' 60
+start_face_kiosk --face-challenge-off
 tap start
 tap demo.card
 wait_state 'phase=choose_method'

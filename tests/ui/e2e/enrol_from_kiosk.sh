@@ -19,8 +19,7 @@ printf '[kiosk]\nid = "kiosk-1"\n[reception]\nurl = "https://127.0.0.1:%s"\n' "$
 start_kiosk --config "$WORK/kiosk.toml" --camera none
 wait_state 'phase=attract'
 grep -q 'no reception configured' "$LOG" || fail "the kiosk did not say it has no reception yet"
-corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
-corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4))
+admin_gesture
 wait_state 'phase=admin_menu' 10
 tap admin.enrol
 wait_state 'phase=admin_enrol'

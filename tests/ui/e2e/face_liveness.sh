@@ -3,12 +3,7 @@
 # blink/turn challenge on as on a patient kiosk. The face check fails (liveness, or the time-out), the screen
 # says so, and the patient continues with the PIN.
 source "$(dirname "$0")/lib.sh"
-SHARED=${UK_SHARED_DIR:?}
-MODELS=${UK_MODELS_DIR:?}
-[ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
-face_clip "$SHARED/data/faces/obama/1.jpg" "$WORK/clip.avi"
-start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS"
-wait_line 'face path ready' 60
+start_face_kiosk
 tap start
 tap demo.card
 wait_state 'phase=choose_method'

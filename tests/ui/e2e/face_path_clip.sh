@@ -7,14 +7,7 @@
 # has the challenge off (--face-challenge-off, refused on patient kiosks); face_liveness.sh runs the same
 # clip with the challenge on and must NOT pass.
 source "$(dirname "$0")/lib.sh"
-SHARED=${UK_SHARED_DIR:?}
-MODELS=${UK_MODELS_DIR:?}
-[ -f "$SHARED/data/faces/obama/1.jpg" ] || fail "test photos missing: $SHARED/data/faces (../shared)"
-[ -f "$MODELS/faceplugin/fr_feature.onnx" ] || fail "face models missing in $MODELS (run scripts/setup.d/10-models.sh)"
-face_clip "$SHARED/data/faces/obama/1.jpg" "$WORK/clip.avi"
-start_kiosk --camera "$WORK/clip.avi" --card-photo "$SHARED/data/faces/obama/2.jpg" --models "$MODELS" \
-    --face-challenge-off
-wait_line 'face path ready' 60
+start_face_kiosk --face-challenge-off
 tap start
 tap demo.card
 wait_state 'phase=choose_method'

@@ -110,8 +110,21 @@ screenshot() {
     /usr/bin/import -display "$DISPLAY" -window root "$UK_E2E_OUT/$1.png" 2>/dev/null || fail "screenshot $1 failed"
 }
 
-# face_clip PHOTO OUT: a 30 s camera clip (MJPEG, 15 fps) of one still photo, cropped like a webcam frame.
-face_clip() {
-    /usr/bin/convert "$1" -resize 420x -background "#808080" -gravity north -extent 640x480 "$WORK/frame.png" 2>/dev/null
-    ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$2" || fail "ffmpeg could not make the clip"
+# start_face_kiosk [extra kiosk args]: the face path on recorded input: the camera is a 30 s clip (MJPEG,
+# 15 fps, cropped like a webcam frame) of one still photo of a person from ../shared, the simulated card's chip
+# photo another photo of the same person; waits until the face models are loaded.
+start_face_kiosk() {
+    local shared=${UK_SHARED_DIR:?} models=${UK_MODELS_DIR:?}
+    [ -f "$shared/data/faces/obama/1.jpg" ] || fail "test photos missing: $shared/data/faces (../shared)"
+    [ -f "$models/faceplugin/fr_feature.onnx" ] || fail "face models missing in $models (run scripts/setup.d/10-models.sh)"
+    /usr/bin/convert "$shared/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north \
+        -extent 640x480 "$WORK/frame.png" 2>/dev/null
+    ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
+        fail "ffmpeg could not make the clip"
+    start_kiosk --camera "$WORK/clip.avi" --card-photo "$shared/data/faces/obama/2.jpg" --models "$models" "$@"
+    wait_line 'face path ready' 60
 }
+
+# admin_gesture: the four corners in order (top-left, top-right, bottom-right, bottom-left).
+corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
+admin_gesture() { corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4)); }
