@@ -1,6 +1,11 @@
 #include "kiosk/config/config.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -169,7 +174,7 @@ std::string languages_list() {
 
 // [SECTION] The schema
 
-void read_config(Checker& c, const toml::table& root, KioskConfig& cfg) {
+void read_config(Checker& c, const toml::table& root, KioskConfig& cfg, bool setup_file = false) {
     static const std::vector<std::string> kSections = {"facility",  "kiosk",    "card", "camera",
                                                        "reception", "timeouts", "face", "methods"};
     for (auto&& [k, v] : root) {
@@ -199,6 +204,7 @@ void read_config(Checker& c, const toml::table& root, KioskConfig& cfg) {
               if (auto t = parse_facility_type(v)) flow.facility.type = *t;
           }},
          {"consent_items", [&](const toml::node& n, const std::string& key) {
+              flow.facility.enabled_optional_items.clear();  // the list is the whole choice
               for (const auto& item : string_list(c, n, key)) {
                   auto ci = parse_consent_item(item);
                   if (!ci) {
@@ -322,9 +328,45 @@ void read_config(Checker& c, const toml::table& root, KioskConfig& cfg) {
     if (!flow.face_enabled && !flow.pin_enabled && !flow.staff_visual_enabled)
         c.error(root.get("methods"), "methods", "every verification method is turned off",
                 "turn on at least one of face, pin, staff_visual");
-    if (cfg.card.transport == "pcsc" && !root.at_path("facility.code"))
+    if (!setup_file && cfg.card.transport == "pcsc" && !root.at_path("facility.code"))
         c.error(nullptr, "facility.code", "is required with a real card reader",
                 "add [facility] code = \"<your 10-digit 医療機関コード>\"");
+}
+
+// [SECTION] The set-up file
+
+// The keys the kiosk's set-up pages write; anything else in the set-up file is an error.
+const std::vector<std::string> kSetupKeys = {
+    "card.reader",           "camera.device",          "camera.card_front_device",
+    "kiosk.languages",       "kiosk.default_language", "kiosk.admin_pin_hash",
+    "facility.consent_items"};
+
+// Reports and drops every key the set-up file may not hold.
+void keep_setup_keys(Checker& c, toml::table& root) {
+    std::vector<std::string> sections;
+    for (auto&& [k, v] : root)
+        sections.emplace_back(k.str());
+    for (const auto& sec : sections) {
+        toml::node* node = root.get(sec);
+        toml::table* t = node->as_table();
+        if (!t) {
+            c.error(node, sec, "does not belong in the kiosk's set-up file",
+                    "set it in the configuration file (kiosk.toml)");
+            root.erase(sec);
+            continue;
+        }
+        std::vector<std::string> keys;
+        for (auto&& [k, v] : *t)
+            keys.emplace_back(k.str());
+        for (const auto& k : keys) {
+            std::string dotted = sec + "." + k;
+            if (std::find(kSetupKeys.begin(), kSetupKeys.end(), dotted) != kSetupKeys.end()) continue;
+            c.error(t->get(k), dotted, "is not set on the kiosk's set-up pages",
+                    "set it in the configuration file (kiosk.toml), or delete this file and run the set-up "
+                    "again");
+            t->erase(k);
+        }
+    }
 }
 
 LoadResult finish(Checker& c, KioskConfig cfg) {
@@ -361,6 +403,113 @@ LoadResult parse_kiosk_config(std::string_view text, const std::string& file_nam
     }
     read_config(c, root, cfg);
     return finish(c, std::move(cfg));
+}
+
+SetupChoices setup_choices_of(const KioskConfig& cfg) {
+    SetupChoices s;
+    s.reader = cfg.card.reader;
+    s.camera = cfg.camera.enabled ? cfg.camera.device : "none";
+    s.card_front_camera = cfg.camera.card_front_device;
+    s.languages = cfg.languages;
+    s.default_language = cfg.flow.default_language;
+    s.consent_items = cfg.flow.facility.enabled_optional_items;
+    return s;
+}
+
+std::string render_setup_file(const SetupChoices& ch, std::string_view written_at) {
+    toml::array langs, items;
+    for (const auto& l : ch.languages)
+        langs.push_back(l);
+    for (auto i : ch.consent_items)
+        items.push_back(std::string(to_string(i)));
+    toml::table kiosk{{"languages", langs}, {"default_language", ch.default_language}};
+    if (!ch.admin_pin_hash.empty()) kiosk.insert("admin_pin_hash", ch.admin_pin_hash);
+    toml::table root{
+        {"card", toml::table{{"reader", ch.reader}}},
+        {"camera", toml::table{{"device", ch.camera}, {"card_front_device", ch.card_front_camera}}},
+        {"facility", toml::table{{"consent_items", items}}},
+        {"kiosk", std::move(kiosk)}};
+    std::ostringstream out;
+    out << "# Written by the kiosk's set-up pages on " << written_at
+        << ". These keys override the configuration file.\n"
+           "# Change them on the kiosk (admin menu -> 設定 Set-up); delete this file to run the set-up "
+           "again.\n\n"
+        << root << "\n";
+    return out.str();
+}
+
+std::vector<ConfigError> apply_setup_text(KioskConfig& cfg, std::string_view text,
+                                          const std::string& file_name) {
+    Checker c(file_name);
+    toml::table root;
+    try {
+        root = toml::parse(text, file_name);
+    } catch (const toml::parse_error& e) {
+        return {{file_name, static_cast<int>(e.source().begin.line), "", std::string(e.description()),
+                 "delete this file and run the set-up again (admin menu -> 設定 Set-up)"}};
+    }
+    keep_setup_keys(c, root);
+    KioskConfig merged = cfg;
+    read_config(c, root, merged, true);
+    auto errors = c.take();
+    if (errors.empty()) cfg = std::move(merged);
+    return errors;
+}
+
+std::vector<ConfigError> apply_setup_file(KioskConfig& cfg, const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return {};
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return {{file.string(), 0, "", "cannot be read (no permission)",
+                 "give the kiosk's user read access to its data folder"}};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return apply_setup_text(cfg, ss.str(), file.string());
+}
+
+std::string save_setup_file(const std::filesystem::path& file, const std::string& text) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    std::filesystem::path tmp = file;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            std::string why = std::strerror(errno);
+            ::close(fd);
+            std::filesystem::remove(tmp, ec);
+            return "cannot write " + tmp.string() + ": " + why;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced || ::rename(tmp.c_str(), file.c_str()) != 0) {
+        std::string why = std::strerror(errno);
+        std::filesystem::remove(tmp, ec);
+        return "cannot save " + file.string() + ": " + why;
+    }
+    return "";
+}
+
+LoadResult load_kiosk_config_with_setup(const std::filesystem::path& config_file,
+                                        const std::filesystem::path& data_dir) {
+    LoadResult r;
+    if (config_file.empty())
+        r.config = KioskConfig{};
+    else
+        r = load_kiosk_config(config_file);
+    if (!r.config) return r;
+    r.errors = apply_setup_file(*r.config, data_dir / kSetupFileName);
+    if (!r.errors.empty()) r.config.reset();
+    return r;
 }
 
 LoadResult load_kiosk_config(const std::filesystem::path& file) {

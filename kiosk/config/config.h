@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,42 @@ struct LoadResult {
 LoadResult load_kiosk_config(const std::filesystem::path& file);
 // The same from text (the name is used in messages only).
 LoadResult parse_kiosk_config(std::string_view toml_text, const std::string& file_name);
+
+// [SECTION] The kiosk's own set-up file
+//
+// What facility IT chooses on the kiosk's set-up pages (the first-start wizard, or the admin menu's 設定):
+// the reader, the cameras, the languages, the optional consent items and, on a kiosk that has none, the admin
+// PIN's hash. Written as <data folder>/kiosk-setup.toml (0600, atomically) and read over the configuration
+// file at every start: the same keys, the same checks and messages; any other key there is an error that
+// says it belongs in kiosk.toml. The file's presence means "set-up done": without it a real kiosk (not the
+// demo) starts on the set-up pages.
+inline constexpr const char* kSetupFileName = "kiosk-setup.toml";
+
+struct SetupChoices {
+    std::string reader;             // card.reader ("" = the first reader with a card)
+    std::string camera;             // camera.device
+    std::string card_front_camera;  // camera.card_front_device ("" = the face camera)
+    std::vector<std::string> languages;
+    std::string default_language;
+    std::set<ConsentItem> consent_items;  // the opt-in items turned on
+    std::string admin_pin_hash;           // empty: keep the configuration file's
+};
+
+// The choices a configuration already makes (the set-up pages start from them).
+SetupChoices setup_choices_of(const KioskConfig& cfg);
+// The file's text; `written_at` goes into its comment.
+std::string render_setup_file(const SetupChoices& choices, std::string_view written_at);
+// Applies a set-up file's text over `cfg` (errors name `file_name`); `cfg` is unchanged when there are any.
+std::vector<ConfigError> apply_setup_text(KioskConfig& cfg, std::string_view text,
+                                          const std::string& file_name);
+// The same from a file; a missing file is no error (set-up not done yet).
+std::vector<ConfigError> apply_setup_file(KioskConfig& cfg, const std::filesystem::path& file);
+// Writes the file atomically (temporary file, fsync, rename) with mode 0600; returns the problem or "".
+std::string save_setup_file(const std::filesystem::path& file, const std::string& text);
+// The configuration file (or the defaults when `config_file` is empty) with <data_dir>/kiosk-setup.toml over
+// it.
+LoadResult load_kiosk_config_with_setup(const std::filesystem::path& config_file,
+                                        const std::filesystem::path& data_dir);
 
 inline constexpr std::string_view kKnownLanguages[] = {"ja", "en", "zh-Hans", "ko", "vi", "pt-BR"};
 
