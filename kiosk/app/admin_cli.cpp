@@ -49,7 +49,7 @@ int check_config(const std::filesystem::path& file) {
 int run_doctor(const AppOptions& options) {
     doctor::DoctorOptions o;
     if (!options.config.empty()) {
-        auto r = config::load_kiosk_config(options.config);
+        auto r = config::load_kiosk_config_with_setup(options.config, resolve_data_dir(options));
         if (!r.config) {
             for (const auto& e : r.errors)
                 std::cout << "[FAIL] config: " << e.message() << "\n";

@@ -33,7 +33,7 @@ bool AdminMode::open() {
         if (!demo_) {
             log_(
                 "admin gesture: the admin menu is off (no kiosk.admin_pin_hash; make one with "
-                "`uketsuke-kiosk --hash-admin-pin`)");
+                "`uketsuke-kiosk --set-admin-pin`, or run the set-up)");
             return false;
         }
         log_("admin gesture: demo without an admin PIN: the menu opens directly");
@@ -48,8 +48,30 @@ bool AdminMode::open() {
     return true;
 }
 
+void AdminMode::open_setup() {
+    if (!setup_ctx_) return;
+    if (!active_) {
+        if (doctor_.config.admin_pin_hash.empty()) {
+            // First start of a kiosk without an admin PIN: IT is at the screen; the set-up asks for a PIN.
+            active_ = true;
+            log_("set-up: first start, no admin PIN yet: the set-up pages open directly");
+        } else {
+            active_ = true;
+            page_ = ui::AdminView::Page::Pin;
+            setup_after_pin_ = true;
+            log_("set-up: first start: the set-up pages open after the admin PIN");
+            return;
+        }
+    }
+    setup_ = std::make_unique<SetupWizard>(*setup_ctx_);
+    page_ = ui::AdminView::Page::Setup;
+}
+
 void AdminMode::close() {
     active_ = false;
+    setup_.reset();
+    setup_after_pin_ = false;
+    enrol_from_setup_ = false;
     pin_.clear();
     code_.clear();
     page_ = ui::AdminView::Page::Pin;
@@ -89,6 +111,20 @@ void AdminMode::start_enrol() {
 AdminMode::Outcome AdminMode::handle(const std::vector<ui::AdminInput>& keys) {
     using Key = ui::AdminInput::Key;
     for (const auto& k : keys) {
+        if (page_ == ui::AdminView::Page::Setup && setup_ && k.key != Key::Back) {
+            switch (setup_->handle(k)) {
+                case SetupWizard::Outcome::Stay:
+                    break;
+                case SetupWizard::Outcome::Enrol:
+                    page_ = ui::AdminView::Page::Enrol;
+                    enrol_from_setup_ = true;
+                    break;
+                case SetupWizard::Outcome::Saved:
+                    close();
+                    return Outcome::Restart;  // systemd (or the user) starts the kiosk with the new settings
+            }
+            continue;
+        }
         switch (k.key) {
             case Key::Digit:
                 if (page_ == ui::AdminView::Page::Pin && !pin_check_) pin_.push(k.digit);
@@ -146,8 +182,21 @@ AdminMode::Outcome AdminMode::handle(const std::vector<ui::AdminInput>& keys) {
                 start_checks();
                 break;
             case Key::Menu:
-                if (page_ != ui::AdminView::Page::Pin) page_ = ui::AdminView::Page::Menu;
+                if (page_ == ui::AdminView::Page::Enrol && enrol_from_setup_ && setup_) {
+                    page_ = ui::AdminView::Page::Setup;
+                    enrol_from_setup_ = false;
+                } else if (page_ != ui::AdminView::Page::Pin) {
+                    page_ = ui::AdminView::Page::Menu;
+                }
                 break;
+            case Key::Setup:
+                if (page_ == ui::AdminView::Page::Menu) open_setup();
+                break;
+            case Key::SetupNext:
+            case Key::SetupPrev:
+            case Key::SetupChoose:
+            case Key::SetupAction:
+                break;  // only on the set-up pages (above)
             case Key::Back:
                 close();
                 return Outcome::BackToCheckin;
@@ -161,7 +210,9 @@ AdminMode::Outcome AdminMode::handle(const std::vector<ui::AdminInput>& keys) {
     return Outcome::Stay;
 }
 
-void AdminMode::poll() {
+void AdminMode::poll(const std::function<void*(const cv::Mat&)>& upload) {
+    if (setup_ && page_ == ui::AdminView::Page::Setup)
+        setup_->poll(upload ? upload : [](const cv::Mat&) -> void* { return nullptr; });
     if (pin_check_ && pin_check_->wait_for(0s) == std::future_status::ready) {
         bool ok = pin_check_->get();
         pin_check_.reset();
@@ -170,6 +221,10 @@ void AdminMode::poll() {
             pin_message_.clear();
             page_ = ui::AdminView::Page::Menu;
             log_("admin PIN accepted");
+            if (setup_after_pin_) {
+                setup_after_pin_ = false;
+                open_setup();
+            }
         } else {
             ++failures_;
             log_("admin PIN wrong (" + std::to_string(failures_) + " in a row)");
@@ -219,6 +274,8 @@ ui::AdminView AdminMode::view() const {
     v.enrolling = enrol_.has_value();
     v.enrol_ok = enrol_result_.ok;
     v.enrol_message = enrol_result_.message;
+    v.enrol_from_setup = enrol_from_setup_;
+    if (setup_ && page_ == ui::AdminView::Page::Setup) v.setup = setup_->view();
     return v;
 }
 
@@ -232,6 +289,8 @@ std::string AdminMode::page_name() const {
             return "admin_diagnostics";
         case ui::AdminView::Page::Enrol:
             return "admin_enrol";
+        case ui::AdminView::Page::Setup:
+            return setup_ ? setup_->step_name() : "setup";
     }
     return "admin";
 }

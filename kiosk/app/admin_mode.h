@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/app/setup_wizard.h"
 #include "kiosk/core/secure.h"
 #include "kiosk/ui/admin_screens.h"
 #include "platform/doctor/doctor.h"
@@ -35,12 +36,17 @@ class AdminMode {
 
     // The gesture: true when the admin pages are now shown.
     bool open();
+    // The set-up pages: from the menu's 設定 Set-up, and at first start (after the admin PIN when one is
+    // configured; directly on a kiosk that has none yet, where the set-up asks for one).
+    void set_setup_context(SetupContext ctx) { setup_ctx_ = std::move(ctx); }
+    void open_setup();
     bool active() const { return active_; }
 
     enum class Outcome { Stay, BackToCheckin, Restart };
     Outcome handle(const std::vector<ui::AdminInput>& keys);
-    // Every frame while active: collects finished PIN checks and diagnostics.
-    void poll();
+    // Every frame while active: collects finished PIN checks, diagnostics and the set-up pages' probes
+    // (`upload` takes the set-up's camera preview to a texture).
+    void poll(const std::function<void*(const cv::Mat&)>& upload = {});
     ui::AdminView view() const;
     std::string page_name() const;  // for the kiosk's state line: admin_pin, admin_menu, admin_diagnostics
 
@@ -71,6 +77,10 @@ class AdminMode {
     std::string pin_message_;
     std::optional<std::future<std::vector<doctor::CheckResult>>> checks_;
     std::vector<ui::AdminCheckRow> rows_;
+    std::optional<SetupContext> setup_ctx_;
+    std::unique_ptr<SetupWizard> setup_;
+    bool setup_after_pin_ = false;
+    bool enrol_from_setup_ = false;
 };
 
 }  // namespace uk::app

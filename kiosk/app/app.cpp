@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -150,7 +151,9 @@ class AdminGesture {
 class Kiosk {
   public:
     Kiosk(const AppOptions& o, config::KioskConfig cfg)
-        : opt_(o), cfg_(std::move(cfg)), flow_(cfg_.flow, clock_) {}
+        : opt_(o), cfg_(std::move(cfg)), flow_(cfg_.flow, clock_) {
+        if (opt_.card.empty()) opt_.card = cfg_.card.transport;
+    }
 
     int run();
 
@@ -171,6 +174,7 @@ class Kiosk {
     void report_buttons(const std::vector<ui::ButtonRect>& buttons);
     void start_admin();
     bool ensure_fonts();
+    void admin_glyphs(const ui::AdminView& v);
     std::unique_ptr<ReceptionTransport> reception_transport() const;
     std::pair<std::string, int> reception_host_port() const;
 
@@ -206,6 +210,9 @@ class Kiosk {
     std::string fonts_lang_;
     bool fonts_larger_ = false;
     int fonts_w_ = 0, fonts_h_ = 0;
+    bool fonts_stale_ = false;                    // admin_glyphs() added characters
+    std::vector<std::string> admin_extra_texts_;  // those characters
+    std::set<std::uint32_t> admin_glyphs_tried_;
     bool larger_text_ = false;
     bool sound_on_ = true;
 
@@ -504,8 +511,18 @@ void Kiosk::start_admin() {
     if (d.models_dir.empty()) d.models_dir = "models";
     auto [host, port] = reception_host_port();
     EnrolTarget et{host, port, cfg_.flow.kiosk_id, resolve_data_dir(opt_)};
+    SetupContext sc;
+    sc.config = cfg_;
+    if (!opt_.camera.empty()) sc.config.camera.device = opt_.camera;  // --camera wins, as for the face path
+    sc.data_dir = resolve_data_dir(opt_);
+    sc.card_transport = opt_.card;
+    sc.need_admin_pin = cfg_.admin_pin_hash.empty();
+    sc.doctor = d;
+    sc.enrolled = [this] { return reception_transport() != nullptr; };
+    sc.log = [](const std::string& s) { log_line(s); };
     admin_ = std::make_unique<AdminMode>(std::move(d), std::move(et), opt_.demo,
                                          [](const std::string& s) { log_line(s); });
+    admin_->set_setup_context(std::move(sc));
     const auto& rc = cfg_.reception;
     admin_->info = {{"端末ID Kiosk", cfg_.flow.kiosk_id},
                     {"施設 Facility", cfg_.flow.facility.name},
@@ -714,12 +731,53 @@ void Kiosk::report_buttons(const std::vector<ui::ButtonRect>& buttons) {
     }
 }
 
+// The admin and set-up pages show text from the devices and the network (reader names, error messages): any
+// character not yet in the glyph atlas is added (each at most once, so a character no font has cannot make
+// the atlas rebuild every frame).
+void Kiosk::admin_glyphs(const ui::AdminView& v) {
+    std::vector<std::string> texts{v.pin_message,  v.enrol_message,        v.enrol_target,
+                                   v.setup.title,  v.setup.help,           v.setup.note,
+                                   v.setup.result, v.setup.preview_status, v.setup.pin_message};
+    for (const auto& [k, val] : v.info)
+        texts.push_back(k + val);
+    for (const auto& c : v.checks)
+        texts.push_back(c.name + c.detail + c.fix);
+    for (const auto& c : v.setup.choices)
+        texts.push_back(c.label + c.detail);
+    for (const auto& [k, val] : v.setup.actions)
+        texts.push_back(val);
+    for (const auto& [k, val] : v.setup.summary)
+        texts.push_back(k + val);
+    if (!fonts_.body) return;
+    std::string add;
+    for (std::uint32_t cp : ui::missing_codepoints(*fonts_.body, texts)) {
+        if (!admin_glyphs_tried_.insert(cp).second) continue;
+        // UTF-8 of one codepoint
+        if (cp < 0x80) {
+            add += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            add += static_cast<char>(0xC0 | (cp >> 6));
+            add += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            add += static_cast<char>(0xE0 | (cp >> 12));
+            add += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            add += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    if (add.empty()) return;
+    admin_extra_texts_.push_back(add);
+    fonts_stale_ = true;
+}
+
 bool Kiosk::ensure_fonts() {
     const std::string& lang = flow_.state().session.language;
     int w = video_->width(), h = video_->height();
-    if (fonts_.body && lang == fonts_lang_ && larger_text_ == fonts_larger_ && w == fonts_w_ && h == fonts_h_)
+    if (fonts_.body && lang == fonts_lang_ && larger_text_ == fonts_larger_ && w == fonts_w_ &&
+        h == fonts_h_ && !fonts_stale_)
         return true;
+    fonts_stale_ = false;
     auto texts = ui::screen_texts(ui::Strings::embedded(), lang, cfg_.flow.facility.name);
+    texts.insert(texts.end(), admin_extra_texts_.begin(), admin_extra_texts_.end());
     std::string err;
     bool ok = video_->rebuild_fonts([&](ImFontAtlas& atlas) {
         auto set = ui::build_fonts(
@@ -769,6 +827,13 @@ int Kiosk::run() {
     if (!audio_->available()) log_line(audio_->problem() + " (sound cues off)");
     if (!start_devices()) return 3;
     start_admin();
+    // A real kiosk's first start (nothing chosen on its set-up pages yet) begins there; the demo on --setup.
+    if (opt_.setup ||
+        (!opt_.demo && !std::filesystem::exists(resolve_data_dir(opt_) / config::kSetupFileName))) {
+        if (!opt_.setup)
+            log_line("first start: no " + std::string(config::kSetupFileName) + " yet, opening the set-up");
+        admin_->open_setup();
+    }
     // Put the session in the configured language from the first frame (the flow sets it on every wipe).
     dispatch(ev::LanguageChanged{cfg_.flow.default_language});
     dispatch(ev::Back{});
@@ -777,6 +842,15 @@ int Kiosk::run() {
     Stats stats;
     int frame = 0;
     bool ready = false;
+    auto report_ready = [&](std::chrono::steady_clock::time_point f1) {
+        stats.first_frame_ms = std::chrono::duration<double, std::milli>(f1 - t0).count();
+        ready = true;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "UK ready renderer=%s size=%dx%d first_frame_ms=%.1f",
+                      video_->renderer_name().c_str(), video_->width(), video_->height(),
+                      stats.first_frame_ms);
+        out_line(buf);
+    };
     auto start = std::chrono::steady_clock::now();
     while (!g_stop) {
         auto f0 = std::chrono::steady_clock::now();
@@ -795,11 +869,16 @@ int Kiosk::run() {
             for (auto& p : inbox_.drain())
                 if (p.epoch == 0) dispatch(p.event);  // reader and queue news still count
             dispatch(ev::Tick{});
-            admin_->poll();
+            admin_->poll([&](const cv::Mat& m) {
+                return video_->update_preview(m.data, m.cols, m.rows, static_cast<int>(m.step));
+            });
+            ui::AdminView view = admin_->view();
+            admin_glyphs(view);
             if (!ensure_fonts()) return 2;
             video_->begin_frame();
-            auto keys = ui::draw_admin(admin_->view(), fonts_, admin_buttons_);
+            auto keys = ui::draw_admin(view, fonts_, admin_buttons_);
             video_->end_frame();
+            if (!ready) report_ready(std::chrono::steady_clock::now());  // the first start's set-up pages
             report_buttons(admin_buttons_);
             auto outcome = admin_->handle(keys);
             report_state();
@@ -849,17 +928,10 @@ int Kiosk::run() {
         video_->end_frame();
         auto f1 = std::chrono::steady_clock::now();
         double ms = std::chrono::duration<double, std::milli>(f1 - f0).count();
-        if (!ready) {
-            stats.first_frame_ms = std::chrono::duration<double, std::milli>(f1 - t0).count();
-            ready = true;
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "UK ready renderer=%s size=%dx%d first_frame_ms=%.1f",
-                          video_->renderer_name().c_str(), video_->width(), video_->height(),
-                          stats.first_frame_ms);
-            out_line(buf);
-        } else {
+        if (!ready)
+            report_ready(f1);
+        else
             stats.frame_ms.push_back(ms);
-        }
         report_buttons(screens_.buttons());
         handle_ui(out);
         report_state();
@@ -897,16 +969,14 @@ int Kiosk::run() {
 }  // namespace
 
 int run_kiosk(const AppOptions& options) {
-    config::KioskConfig cfg;
-    if (!options.config.empty()) {
-        auto r = config::load_kiosk_config(options.config);
-        if (!r.config) {
-            for (const auto& e : r.errors)
-                std::fprintf(stderr, "%s\n", e.message().c_str());
-            return 4;
-        }
-        cfg = *r.config;
+    // The configuration file (or the demo defaults), and what the set-up pages chose over it.
+    auto r = config::load_kiosk_config_with_setup(options.config, resolve_data_dir(options));
+    if (!r.config) {
+        for (const auto& e : r.errors)
+            std::fprintf(stderr, "%s\n", e.message().c_str());
+        return 4;
     }
+    config::KioskConfig cfg = *r.config;
     if (!options.language.empty()) cfg.flow.default_language = options.language;
     if (options.idle_seconds) {
         cfg.flow.timeouts.interaction = std::chrono::seconds(*options.idle_seconds);

@@ -20,7 +20,8 @@ namespace uk::app {
 
 struct AppOptions {
     bool demo = false;
-    std::string card = "sim";  // "sim" (in-process simulated card); "pcsc" once platform/pcsc is wired
+    std::string
+        card;  // "sim" (in-process simulated card) or "pcsc"; empty: the configuration's card.transport
     std::string identity = "yamada-taro";
     std::filesystem::path data_dir;    // demo card PKI + outbox; default ~/.local/share/uketsuke
     std::filesystem::path config;      // kiosk.toml; empty = embedded defaults
@@ -37,6 +38,8 @@ struct AppOptions {
     std::filesystem::path
         models_dir;              // face models (scripts/setup.d/10-models.sh); default: config, ./models
     bool face_challenge = true;  // off only for recorded clips in tests (a recording cannot blink on cue)
+    bool setup = false;          // open the set-up pages at start (they open by themselves on a real kiosk's
+                                 // first start: no <data>/kiosk-setup.toml yet)
 };
 
 // Runs the kiosk until the admin gesture, SIGTERM/SIGINT, or `frames`. Returns the process exit code.

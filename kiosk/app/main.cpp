@@ -19,7 +19,8 @@ void usage() {
         "  --doctor               check camera, reader, pcscd, card, models, fonts, reception, clock, disk\n"
         "  --set-admin-pin        read a new admin PIN (4-8 digits) twice from stdin, print the kiosk.toml "
         "line\n"
-        "  --card sim|pcsc        card transport (default sim)\n"
+        "  --card sim|pcsc        card transport (default: the configuration's, else sim)\n"
+        "  --setup                open the set-up pages (reader, cameras, reception, languages, consent)\n"
         "  --identity NAME        simulated card holder (default yamada-taro; PIN 1234)\n"
         "  --data DIR             demo card PKI and outbox (default ~/.local/share/uketsuke)\n"
         "  --size WxH             window size instead of the display's (still borderless)\n"
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
             o.card_photo = next();
         else if (a == "--models")
             o.models_dir = next();
+        else if (a == "--setup")
+            o.setup = true;
         else if (a == "--face-challenge-off")
             o.face_challenge = false;
         else if (a == "--help" || a == "-h") {

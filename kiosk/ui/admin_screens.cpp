@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include "kiosk/ui/admin_draw.h"
 #include "kiosk/ui/theme.h"
 
 namespace uk::ui {
@@ -29,54 +30,25 @@ constexpr const char* kEnrolHelp =
     "Run `uketsuke-reception kiosk invite KIOSK_ID` on the reception PC and type the code it prints";
 constexpr const char* kSend = "登録 Enrol";
 constexpr const char* kEnrolling = "登録中… Enrolling…";
+constexpr const char* kSetup = "設定 Set-up: reader, cameras, languages, consent";
+constexpr const char* kBackToSetup = "設定に戻る Back to set-up";
 constexpr const char* kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-struct Draw {
-    const FontSet& f;
-    std::vector<ButtonRect>& buttons;
-    std::vector<AdminInput>& out;
-    ImDrawList* dl;
-    float u;
-
-    bool button(const char* id, const std::string& label, float x, float y, float w, float h, bool primary,
-                bool enabled = true) {
-        ImGui::SetCursorScreenPos({x, y});
-        bool clicked = ImGui::InvisibleButton(id, {w, h});
-        buttons.push_back({id, x, y, w, h, enabled});
-        std::uint32_t bg = !enabled ? theme::kDisabled : primary ? theme::kPrimary : theme::kSecondary;
-        std::uint32_t fg = !enabled ? theme::kOnDisabled : primary ? theme::kOnPrimary : theme::kText;
-        dl->AddRectFilled({x, y}, {x + w, y + h}, bg, theme::kRound * u);
-        if (!primary && enabled)
-            dl->AddRect({x, y}, {x + w, y + h}, theme::kSecondaryBorder, theme::kRound * u, 0, 3 * u);
-        // The body face when the label fits on one line, else the smaller ones.
-        ImFont* font = f.body;
-        ImVec2 ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
-        for (ImFont* smaller : {f.small, f.chrome}) {
-            if (ts.x <= w - 24 * u || !smaller || smaller->FontSize >= font->FontSize) continue;
-            font = smaller;
-            ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
-        }
-        dl->AddText(font, font->FontSize, {x + (w - ts.x) / 2, y + (h - ts.y) / 2}, fg, label.c_str());
-        return clicked && enabled;
-    }
-    float text(ImFont* font, const std::string& t, float x, float y, float w, std::uint32_t col) {
-        dl->AddText(font, font->FontSize, {x, y}, col, t.c_str(), nullptr, w);
-        return font->CalcTextSizeA(font->FontSize, 1e9f, w, t.c_str()).y;
-    }
-};
 
 }  // namespace
 
 std::vector<std::string> admin_texts() {
-    return {
-        kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
-        kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet,
-        "登録しました Enrolled. 指紋 Fingerprint 再起動で有効 restart to use it 登録できません Not enrolled "
-        "(face key not registered: no qualification simulator)",
-        // what the app puts into pin_message and info
-        "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
-        "ロック中 Locked: try again in minutes 分後にもう一度",
-        "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"};
+    std::vector<std::string> texts = setup_texts();
+    texts.insert(
+        texts.end(),
+        {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
+         kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet, kSetup, kBackToSetup,
+         "登録しました Enrolled. 指紋 Fingerprint 再起動で有効 restart to use it 登録できません Not enrolled "
+         "(face key not registered: no qualification simulator)",
+         // what the app puts into pin_message and info
+         "管理者PINが違います Wrong admin PIN. あと tries left 0123456789",
+         "ロック中 Locked: try again in minutes 分後にもう一度",
+         "端末ID Kiosk 施設 Facility 受付サーバー Reception カード Card 未設定 not set demo (simulated)"});
+    return texts;
 }
 
 std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
@@ -95,7 +67,10 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
     d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
     float bar = theme::kTopBar * u;
     d.dl->AddRectFilled({0, 0}, {W, bar}, theme::kDemo);
-    d.text(fonts.title, kTitle, 32 * u, (bar - fonts.title->FontSize) / 2, W, theme::kBarText);
+    std::string title = kTitle;
+    if (v.page == AdminView::Page::Setup)
+        title = "設定 Set-up  " + std::to_string(v.setup.index) + " / " + std::to_string(v.setup.count);
+    d.text(fonts.title, title, 32 * u, (bar - fonts.title->FontSize) / 2, W, theme::kBarText);
     float pad = 40 * u, bh = theme::kButtonH * u;
     float y = bar + pad;
     // The bottom row: three equal buttons.
@@ -114,25 +89,7 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                 y += d.text(fonts.body, kChecking, pad, y, W - 2 * pad, theme::kTextMuted) + 8 * u;
             if (!v.pin_message.empty())
                 y += d.text(fonts.body, v.pin_message, pad, y, W - 2 * pad, theme::kDanger) + 8 * u;
-            float kg = 16 * u, kw = std::min(220 * u, (W - 2 * pad - 2 * kg) / 3);
-            float kh = std::max(88 * u, std::min(120 * u, (H - y - bh - 2 * pad - 3 * kg) / 4));
-            float kx = (W - 3 * kw - 2 * kg) / 2;
-            const char* keys = "123456789";
-            for (int i = 0; i < 9; ++i) {
-                std::string id = std::string("admin.pin.") + keys[i];
-                if (d.button(id.c_str(), std::string(1, keys[i]), kx + static_cast<float>(i % 3) * (kw + kg),
-                             y + static_cast<float>(i / 3) * (kh + kg), kw, kh, false, !v.pin_checking))
-                    out.push_back({AdminInput::Key::Digit, keys[i]});
-            }
-            float y3 = y + 3 * (kh + kg);
-            if (d.button("admin.pin.delete", kDelete, kx, y3, kw, kh, false,
-                         v.pin_length > 0 && !v.pin_checking))
-                out.push_back({AdminInput::Key::Delete, 0});
-            if (d.button("admin.pin.0", "0", kx + kw + kg, y3, kw, kh, false, !v.pin_checking))
-                out.push_back({AdminInput::Key::Digit, '0'});
-            if (d.button("admin.pin.ok", kOk, kx + 2 * (kw + kg), y3, kw, kh, true,
-                         v.pin_length >= 4 && !v.pin_checking))
-                out.push_back({AdminInput::Key::Ok, 0});
+            d.keypad("admin.pin", y, W, H, H - bh - 2 * pad, v.pin_length, v.pin_checking);
             break;
         }
         case AdminView::Page::Menu: {
@@ -145,6 +102,9 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
             if (d.button("admin.diagnostics", kDiagnostics, pad, y, bw, bh, true))
                 out.push_back({AdminInput::Key::Diagnostics, 0});
             y += bh + 20 * u;
+            if (d.button("admin.setup", kSetup, pad, y, bw, bh, false))
+                out.push_back({AdminInput::Key::Setup, 0});
+            y += bh + 20 * u;
             if (d.button("admin.enrol", kEnrol, pad, y, bw, bh, false))
                 out.push_back({AdminInput::Key::Enrol, 0});
             y += bh + 20 * u;
@@ -154,6 +114,9 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
         }
         case AdminView::Page::Enrol:
             break;  // below the switch (it needs the bottom row's geometry)
+        case AdminView::Page::Setup:
+            draw_setup(v.setup, d, y, W, row_y);
+            break;
         case AdminView::Page::Diagnostics: {
             float col = 260 * u;
             for (const auto& c : v.checks) {
@@ -205,7 +168,8 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
         if (d.button("admin.code.send", kSend, pad + 6 * (kw + kg), y5, 2 * kw + kg, kh, true,
                      v.code.size() >= 14 && !v.enrolling))
             out.push_back({AdminInput::Key::EnrolSend, 0});
-        if (d.button("admin.menu", kMenu, row_x(1), row_y, row_w, bh, false))
+        if (d.button("admin.menu", v.enrol_from_setup ? kBackToSetup : kMenu, row_x(1), row_y, row_w, bh,
+                     false))
             out.push_back({AdminInput::Key::Menu, 0});
     }
     // Bottom row, right: back to the patient screens, on every page.

@@ -20,8 +20,48 @@ struct AdminCheckRow {
     std::string fix;
 };
 
+// The set-up pages (the first-start wizard, and 設定 Set-up in the menu): one step at a time, each a list of
+// choices with live feedback from the device and an action or two.
+struct SetupChoice {
+    std::string id;      // what is chosen: a reader name, a camera path, a language code, a consent item
+    std::string label;   // what IT reads
+    std::string detail;  // live state: "カードあり card on it", "always asked" ...
+    bool selected = false;
+    bool enabled = true;      // false: shown, cannot be changed (ja, always-asked items)
+    bool good = true;         // detail in green or in red
+    bool is_default = false;  // languages: the default one
+};
+
+struct SetupView {
+    enum class Step { Reader, Camera, Reception, Languages, Consent, AdminPin, Finish };
+    Step step = Step::Reader;
+    int index = 0, count = 0;  // "2 / 6"
+    std::string title;         // the step's heading (Japanese and English)
+    std::string help;          // one line on what to do here
+    std::vector<SetupChoice> choices;
+    std::string note;  // a warning for this step (pcscd not running, no camera found ...)
+    std::vector<std::pair<std::string, std::string>> actions;  // id -> label of the step's buttons
+    bool busy = false;                                         // a test runs
+    std::string result;                                        // the last test's result in words
+    bool result_ok = false;
+    // Camera
+    bool front_role = false;  // choosing the card-front camera (else the face camera)
+    void* preview_texture = nullptr;
+    int preview_w = 0, preview_h = 0;
+    std::string preview_status;  // "1280x720, 30 fps, 明るさ brightness ok"
+    bool preview_ok = false;
+    // Admin PIN
+    std::size_t pin_length = 0;
+    bool pin_confirming = false;
+    std::string pin_message;
+    bool pin_set = false;
+    // Finish
+    std::vector<std::pair<std::string, std::string>> summary;
+    bool can_next = true;
+};
+
 struct AdminView {
-    enum class Page { Pin, Menu, Diagnostics, Enrol };
+    enum class Page { Pin, Menu, Diagnostics, Enrol, Setup };
     Page page = Page::Pin;
     std::size_t pin_length = 0;  // digits typed (never the digits)
     bool pin_checking = false;   // the hash check runs (about a second)
@@ -34,10 +74,15 @@ struct AdminView {
     std::string code;          // as typed (a one-time code, shown so IT can check it)
     bool enrolling = false;
     bool enrol_ok = false;
-    std::string enrol_message;  // the result in words, with the certificate fingerprint on success
+    std::string enrol_message;      // the result in words, with the certificate fingerprint on success
+    bool enrol_from_setup = false;  // the enrolment page returns to the set-up pages
+    SetupView setup;
 };
 
 struct AdminInput {
+    enum class Key;
+    AdminInput() = default;
+    AdminInput(Key k, char d, std::string v = {}) : key(k), digit(d), value(std::move(v)) {}
     enum class Key {
         Digit,
         Delete,
@@ -47,11 +92,17 @@ struct AdminInput {
         Menu,
         Back,
         Restart,
-        Enrol,      // open the enrolment page
-        CodeChar,   // `digit` holds the character
-        EnrolSend,  // send the code
+        Enrol,        // open the enrolment page
+        CodeChar,     // `digit` holds the character
+        EnrolSend,    // send the code
+        Setup,        // open the set-up pages
+        SetupNext,    // the next step (or save, on the last)
+        SetupPrev,    // the step before
+        SetupChoose,  // `value` holds the choice's id
+        SetupAction,  // `value` holds the action's id ("test_card", "enrol", "default:en", "save" ...)
     } key = Key::Back;
     char digit = 0;
+    std::string value;
 };
 
 // Draws the admin page inside ImGui::NewFrame()/Render(); the taps come back in order.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 
 namespace uk::camera {
 
@@ -13,6 +14,31 @@ bool all_digits(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 }  // namespace
+
+std::vector<CameraDevice> list_camera_devices(const std::filesystem::path& sysfs) {
+    std::vector<CameraDevice> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(sysfs, ec)) {
+        std::string node = e.path().filename().string();
+        if (node.rfind("video", 0) != 0) continue;
+        auto read_line = [&](const char* f) {
+            std::ifstream in(e.path() / f);
+            std::string s;
+            std::getline(in, s);
+            return s;
+        };
+        std::string index = read_line("index");
+        if (!index.empty() && index != "0") continue;  // a metadata node of the same camera
+        std::string name = read_line("name");
+        out.push_back({"/dev/" + node, name.empty() ? node : name});
+    }
+    std::sort(out.begin(), out.end(), [](const CameraDevice& a, const CameraDevice& b) {
+        // video2 before video10
+        if (a.path.size() != b.path.size()) return a.path.size() < b.path.size();
+        return a.path < b.path;
+    });
+    return out;
+}
 
 CameraSource::CameraSource(CameraOptions options) : options_(std::move(options)) {
     if (all_digits(options_.source)) {

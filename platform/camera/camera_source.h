@@ -12,10 +12,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kiosk/face/frame_source.h"
 
@@ -33,6 +35,14 @@ struct CameraOptions {
     std::chrono::milliseconds reconnect_interval{500};
     int reconnect_attempts = 6;  // then Gone
 };
+
+// The video capture devices the kernel lists (/sys/class/video4linux), by path, with their names; the
+// metadata nodes a UVC camera adds beside its capture node (index 1) are left out. Sorted by path.
+struct CameraDevice {
+    std::string path;  // "/dev/video0"
+    std::string name;  // "HD Pro Webcam C920"
+};
+std::vector<CameraDevice> list_camera_devices(const std::filesystem::path& sysfs = "/sys/class/video4linux");
 
 class CameraSource final : public face::FrameSource {
   public:

@@ -63,6 +63,31 @@ Result<std::vector<std::string>> list_readers() {
     return r;
 }
 
+Result<std::vector<ReaderStatus>> reader_statuses() {
+    SCARDCONTEXT ctx = 0;
+    LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx);
+    if (rv != SCARD_S_SUCCESS) return Error{"the PC/SC service (pcscd) is not reachable: " + rv_text(rv)};
+    auto names = readers_of(ctx);
+    if (!names) {
+        SCardReleaseContext(ctx);
+        return Error{names.error()};
+    }
+    std::vector<SCARD_READERSTATE> states(names->size());
+    for (std::size_t i = 0; i < names->size(); ++i) {
+        states[i].szReader = (*names)[i].c_str();
+        states[i].dwCurrentState = SCARD_STATE_UNAWARE;
+    }
+    if (!states.empty()) rv = SCardGetStatusChange(ctx, 0, states.data(), static_cast<DWORD>(states.size()));
+    SCardReleaseContext(ctx);
+    if (!states.empty() && rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
+        return Error{"cannot read the readers' status: " + rv_text(rv)};
+    std::vector<ReaderStatus> out;
+    for (std::size_t i = 0; i < names->size(); ++i)
+        out.push_back({(*names)[i], (states[i].dwEventState & SCARD_STATE_PRESENT) != 0,
+                       (states[i].dwEventState & SCARD_STATE_MUTE) != 0});
+    return out;
+}
+
 // [SECTION] PcscTransport
 
 PcscTransport::PcscTransport(std::string reader_pattern) : pattern_(std::move(reader_pattern)) {}

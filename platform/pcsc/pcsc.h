@@ -30,6 +30,14 @@ namespace uk::pcsc {
 
 Result<std::vector<std::string>> list_readers();
 
+// Every reader pcscd sees, with whether a card is on it (one status query, no connection to the card).
+struct ReaderStatus {
+    std::string name;
+    bool card_present = false;
+    bool card_mute = false;  // a card that does not answer (upside down, broken)
+};
+Result<std::vector<ReaderStatus>> reader_statuses();
+
 // True when `reader` matches `pattern` (empty matches all; * and ? make it a glob, else a substring).
 bool reader_matches(const std::string& reader, const std::string& pattern);
 
