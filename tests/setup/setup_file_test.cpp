@@ -44,7 +44,8 @@ TEST(SetupFile, WhatTheSetupPagesWriteReadsBackOverTheConfiguration) {
     ch.consent_items = {ConsentItem::MedicalTreatment};
     ch.admin_pin_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
     std::string text = render_setup_file(ch, "2026-11-25 09:00");
-    EXPECT_NE(text.find("# Written by the kiosk's set-up pages on 2026-11-25 09:00"), std::string::npos) << text;
+    EXPECT_NE(text.find("# Written by the kiosk's set-up pages on 2026-11-25 09:00"), std::string::npos)
+        << text;
 
     auto errors = apply_setup_text(cfg, text, "kiosk-setup.toml");
     ASSERT_TRUE(errors.empty()) << errors[0].message() << "\n" << text;
@@ -64,8 +65,9 @@ TEST(SetupFile, WhatTheSetupPagesWriteReadsBackOverTheConfiguration) {
 
 TEST(SetupFile, KeysThatBelongInTheConfigurationFileAreRefused) {
     KioskConfig cfg = base();
-    auto errors = apply_setup_text(cfg, "[card]\nreader = \"X\"\ntransport = \"sim\"\n[timeouts]\ndone_s = 5\n",
-                                   "/var/lib/uketsuke-kiosk/kiosk-setup.toml");
+    auto errors =
+        apply_setup_text(cfg, "[card]\nreader = \"X\"\ntransport = \"sim\"\n[timeouts]\ndone_s = 5\n",
+                         "/var/lib/uketsuke-kiosk/kiosk-setup.toml");
     ASSERT_EQ(errors.size(), 2u);
     EXPECT_EQ(errors[0].message(),
               "/var/lib/uketsuke-kiosk/kiosk-setup.toml:3: card.transport: is not set on the kiosk's set-up "
