@@ -34,8 +34,9 @@ std::string date_of(WallTime t) {
 
 std::string language_label(const std::string& code) {
     static const std::pair<const char*, const char*> kNames[] = {
-        {"ja", "日本語 Japanese"},   {"en", "English"},           {"zh-Hans", "简体中文 Chinese"},
-        {"ko", "한국어 Korean"},     {"vi", "Tiếng Việt Vietnamese"}, {"pt-BR", "Português Portuguese"}};
+        {"ja", "日本語 Japanese"},       {"en", "English"},
+        {"zh-Hans", "简体中文 Chinese"}, {"ko", "한국어 Korean"},
+        {"vi", "Tiếng Việt Vietnamese"}, {"pt-BR", "Português Portuguese"}};
     for (const auto& [c, n] : kNames)
         if (code == c) return n;
     return code;
@@ -175,7 +176,8 @@ SetupWizard::Outcome SetupWizard::handle(const ui::AdminInput& k) {
             if (k.value == "test_card" && !test_) {
                 std::string reader = choices_.reader;
                 result_step_ = Step::Reader;
-                ctx_.log("set-up: reading a test card on \"" + (reader.empty() ? "any reader" : reader) + "\"");
+                ctx_.log("set-up: reading a test card on \"" + (reader.empty() ? "any reader" : reader) +
+                         "\"");
                 test_ = std::async(std::launch::async, [reader] {
                     auto r = read_test_card(reader, std::chrono::system_clock::now());
                     return std::make_pair(r.ok, r.text);
@@ -341,8 +343,9 @@ void SetupWizard::poll(const std::function<void*(const cv::Mat&)>& upload) {
     if (hashing_ && hashing_->wait_for(0s) == std::future_status::ready) {
         choices_.admin_pin_hash = hashing_->get();
         hashing_.reset();
-        pin_message_ = choices_.admin_pin_hash.empty() ? "保存できません Could not hash the PIN (out of memory?)"
-                                                       : "管理者PINを設定しました Admin PIN set";
+        pin_message_ = choices_.admin_pin_hash.empty()
+                           ? "保存できません Could not hash the PIN (out of memory?)"
+                           : "管理者PINを設定しました Admin PIN set";
         ctx_.log(choices_.admin_pin_hash.empty() ? "set-up: the admin PIN could not be hashed"
                                                  : "set-up: admin PIN set (kept as an Argon2id hash)");
     }
@@ -388,8 +391,8 @@ std::vector<ui::SetupChoice> SetupWizard::reader_choices() const {
         chosen_listed = chosen_listed || r.name == choices_.reader;
     }
     if (!chosen_listed)
-        out.push_back({choices_.reader, choices_.reader, "設定ファイルの指定 from the configuration (not connected)",
-                       true, true, false});
+        out.push_back({choices_.reader, choices_.reader,
+                       "設定ファイルの指定 from the configuration (not connected)", true, true, false});
     return out;
 }
 
@@ -409,9 +412,10 @@ std::vector<ui::SetupChoice> SetupWizard::camera_choices() const {
     }
     if (!listed) {
         bool file = std::filesystem::exists(chosen) || chosen.find('%') != std::string::npos;
-        out.push_back({chosen, file ? "録画 Recorded clip" : chosen,
-                       file ? std::filesystem::path(chosen).filename().string() : "接続されていません not connected",
-                       true, true, file});
+        out.push_back(
+            {chosen, file ? "録画 Recorded clip" : chosen,
+             file ? std::filesystem::path(chosen).filename().string() : "接続されていません not connected",
+             true, true, file});
     }
     out.push_back({"none", "なし None (PIN or staff check only)", "", chosen == "none"});
     return out;
@@ -421,7 +425,8 @@ std::vector<ui::SetupChoice> SetupWizard::language_choices() const {
     std::vector<ui::SetupChoice> out;
     for (auto code : config::kKnownLanguages) {
         std::string c(code);
-        bool on = std::find(choices_.languages.begin(), choices_.languages.end(), c) != choices_.languages.end();
+        bool on =
+            std::find(choices_.languages.begin(), choices_.languages.end(), c) != choices_.languages.end();
         ui::SetupChoice ch{c, language_label(c), c == "ja" ? "常に表示 always offered" : "", on, c != "ja"};
         ch.is_default = c == choices_.default_language;
         out.push_back(ch);
@@ -433,12 +438,14 @@ std::vector<ui::SetupChoice> SetupWizard::consent_choices() const {
     std::vector<ui::SetupChoice> out;
     for (auto item : kAllConsentItems) {
         auto offer = consent_offer(ctx_.config.flow.facility.type, item);
-        std::string detail = offer == ConsentOffer::Always  ? "常に確認 always asked"
-                             : offer == ConsentOffer::Never ? "この施設種別では対象外 not at this facility type"
-                                                            : "";
+        std::string detail = offer == ConsentOffer::Always ? "常に確認 always asked"
+                             : offer == ConsentOffer::Never
+                                 ? "この施設種別では対象外 not at this facility type"
+                                 : "";
         bool on = offer == ConsentOffer::Always ||
                   (offer == ConsentOffer::OptIn && choices_.consent_items.count(item));
-        out.push_back({std::string(to_string(item)), consent_label(item), detail, on, offer == ConsentOffer::OptIn});
+        out.push_back(
+            {std::string(to_string(item)), consent_label(item), detail, on, offer == ConsentOffer::OptIn});
     }
     return out;
 }
@@ -456,7 +463,9 @@ ui::SetupView SetupWizard::view() const {
     switch (step()) {
         case Step::Reader:
             v.title = "カードリーダー Card reader";
-            v.help = "使うリーダーを選び、カードを置いて読み取りを試します Choose the reader, place a card, read it";
+            v.help =
+                "使うリーダーを選び、カードを置いて読み取りを試します Choose the reader, place a card, read "
+                "it";
             v.choices = reader_choices();
             {
                 std::lock_guard lock(readers_mu_);
@@ -465,8 +474,7 @@ ui::SetupView SetupWizard::view() const {
                     while (!v.note.empty() && v.note.back() == '.')
                         v.note.pop_back();
                     v.note += ". 対処 Fix: `systemctl enable --now pcscd.socket`";
-                }
-                else if (readers_.empty())
+                } else if (readers_.empty())
                     v.note = "リーダーが見つかりません No reader connected: plug it in (USB)";
             }
             if (ctx_.card_transport == "sim")
@@ -476,12 +484,14 @@ ui::SetupView SetupWizard::view() const {
             break;
         case Step::Camera:
             v.title = "カメラ Cameras";
-            v.help = front_role_ ? "カードの表面(券面)を読むカメラ The camera that reads the card's front"
-                                 : "顔認証のカメラ The camera for face checks: the patient's face should fill the "
-                                   "middle";
+            v.help = front_role_
+                         ? "カードの表面(券面)を読むカメラ The camera that reads the card's front"
+                         : "顔認証のカメラ The camera for face checks: the patient's face should fill the "
+                           "middle";
             v.choices = camera_choices();
             v.front_role = front_role_;
-            v.actions = {{"role_face", "顔カメラ Face camera"}, {"role_front", "券面カメラ Card-front camera"}};
+            v.actions = {{"role_face", "顔カメラ Face camera"},
+                         {"role_front", "券面カメラ Card-front camera"}};
             v.preview_texture = preview_texture_;
             v.preview_w = preview_w_;
             v.preview_h = preview_h_;
@@ -496,12 +506,14 @@ ui::SetupView SetupWizard::view() const {
                 double fps = 0.0;
                 if (frame_times_.size() >= 2) {
                     double span =
-                        std::chrono::duration<double>(frame_times_.back().first - frame_times_.front().first).count();
+                        std::chrono::duration<double>(frame_times_.back().first - frame_times_.front().first)
+                            .count();
                     if (span > 0)
-                        fps = static_cast<double>(frame_times_.back().second - frame_times_.front().second) / span;
+                        fps = static_cast<double>(frame_times_.back().second - frame_times_.front().second) /
+                              span;
                 }
                 char buf[200];
-                const char* light = brightness_ < 0.2   ? "暗すぎます too dark: add light"
+                const char* light = brightness_ < 0.2 ? "暗すぎます too dark: add light"
                                     : brightness_ > 0.9 ? "明るすぎます too bright: turn it from the window"
                                                         : "明るさ良好 brightness ok";
                 std::snprintf(buf, sizeof buf, "%dx%d, %.0f fps, %s", preview_w_, preview_h_, fps, light);
@@ -513,15 +525,17 @@ ui::SetupView SetupWizard::view() const {
             v.title = "受付サーバー Reception";
             v.help = "接続を確かめ、未登録なら登録します Test the connection; enrol the kiosk if it is not";
             bool enrolled = ctx_.enrolled && ctx_.enrolled();
-            v.choices = {{"", ctx_.config.reception.url, enrolled ? "登録済み enrolled" : "未登録 not enrolled",
-                          true, false, enrolled}};
+            v.choices = {{"", ctx_.config.reception.url,
+                          enrolled ? "登録済み enrolled" : "未登録 not enrolled", true, false, enrolled}};
             v.actions = {{"test_reception", "接続テスト Test the connection"},
                          {"enrol", "登録 Enrol with the reception"}};
             break;
         }
         case Step::Languages:
             v.title = "言語 Languages";
-            v.help = "患者さんが選べる言語と、最初に表示する言語 The languages patients can choose, and the first one";
+            v.help =
+                "患者さんが選べる言語と、最初に表示する言語 The languages patients can choose, and the first "
+                "one";
             v.choices = language_choices();
             break;
         case Step::Consent:
@@ -544,20 +558,24 @@ ui::SetupView SetupWizard::view() const {
             v.help = "保存すると端末が再起動します The kiosk restarts with these settings";
             std::string langs;
             for (const auto& l : choices_.languages)
-                langs += (langs.empty() ? "" : ", ") + l + (l == choices_.default_language ? " (既定 default)" : "");
+                langs += (langs.empty() ? "" : ", ") + l +
+                         (l == choices_.default_language ? " (既定 default)" : "");
             std::string items = "medication";
-            if (consent_offer(ctx_.config.flow.facility.type, ConsentItem::HealthCheckup) == ConsentOffer::Always)
+            if (consent_offer(ctx_.config.flow.facility.type, ConsentItem::HealthCheckup) ==
+                ConsentOffer::Always)
                 items += ", health_checkup";
             for (auto i : choices_.consent_items)
                 items += ", " + std::string(to_string(i));
-            v.summary = {{"カードリーダー Reader", choices_.reader.empty() ? "自動 any" : choices_.reader},
-                         {"顔カメラ Face camera", choices_.camera},
-                         {"券面カメラ Card-front camera",
-                          choices_.card_front_camera.empty() ? "顔カメラと同じ same" : choices_.card_front_camera},
-                         {"言語 Languages", langs},
-                         {"同意項目 Consent items", items}};
+            v.summary = {
+                {"カードリーダー Reader", choices_.reader.empty() ? "自動 any" : choices_.reader},
+                {"顔カメラ Face camera", choices_.camera},
+                {"券面カメラ Card-front camera",
+                 choices_.card_front_camera.empty() ? "顔カメラと同じ same" : choices_.card_front_camera},
+                {"言語 Languages", langs},
+                {"同意項目 Consent items", items}};
             if (ctx_.need_admin_pin)
-                v.summary.push_back({"管理者PIN Admin PIN", choices_.admin_pin_hash.empty() ? "未設定 not set" : "設定済み set"});
+                v.summary.push_back({"管理者PIN Admin PIN",
+                                     choices_.admin_pin_hash.empty() ? "未設定 not set" : "設定済み set"});
             v.summary.push_back({"保存先 File", (ctx_.data_dir / config::kSetupFileName).string()});
             v.note = save_problem_;
             v.can_next = !ctx_.need_admin_pin || !choices_.admin_pin_hash.empty();

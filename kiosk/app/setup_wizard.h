@@ -99,7 +99,8 @@ class SetupWizard {
     std::condition_variable readers_cv_;
     std::thread readers_thread_;
 
-    // Cameras: the devices (re-listed every two seconds on the camera step) and the preview of the chosen one.
+    // Cameras: the devices (re-listed every two seconds on the camera step) and the preview of the chosen
+    // one.
     std::vector<camera::CameraDevice> cameras_;
     std::chrono::steady_clock::time_point cameras_listed_{};
     bool front_role_ = false;
@@ -108,7 +109,8 @@ class SetupWizard {
     std::uint64_t preview_seq_ = 0;
     void* preview_texture_ = nullptr;
     int preview_w_ = 0, preview_h_ = 0;
-    std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> frame_times_;  // captured, seq
+    std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>>
+        frame_times_;         // captured, seq
     double brightness_ = -1;  // 0..1 mean of the last frame
 
     // Tests (test card, reception) and the admin PIN's hash.

@@ -45,7 +45,8 @@ struct Draw {
     float choice(const std::string& id, const SetupChoice& c, float x, float y, float w, float min_h,
                  bool* clicked);
     // The 3x4 digit keypad (ids <prefix>.0-9, <prefix>.delete, <prefix>.ok) at the top of the given box.
-    void keypad(const std::string& prefix, float y, float W, float H, float bottom, std::size_t typed, bool busy);
+    void keypad(const std::string& prefix, float y, float W, float H, float bottom, std::size_t typed,
+                bool busy);
     float text(ImFont* font, const std::string& t, float x, float y, float w, std::uint32_t col) {
         dl->AddText(font, font->FontSize, {x, y}, col, t.c_str(), nullptr, w);
         return font->CalcTextSizeA(font->FontSize, 1e9f, w, t.c_str()).y;

@@ -24,7 +24,8 @@ float Draw::choice(const std::string& id, const SetupChoice& c, float x, float y
     ImFont* small = f.small ? f.small : f.body;
     float r = 14 * u, tx = x + 20 * u + 2 * r + 20 * u;
     float label_w = body->CalcTextSizeA(body->FontSize, 1e9f, 0, c.label.c_str()).x;
-    float detail_w = c.detail.empty() ? 0.0f : small->CalcTextSizeA(small->FontSize, 1e9f, 0, c.detail.c_str()).x;
+    float detail_w =
+        c.detail.empty() ? 0.0f : small->CalcTextSizeA(small->FontSize, 1e9f, 0, c.detail.c_str()).x;
     // The detail beside the label when both fit, else under it (the row grows).
     bool beside = c.detail.empty() || tx + label_w + 40 * u + detail_w + 24 * u <= x + w;
     float h = beside ? min_h : std::max(min_h, body->FontSize + small->FontSize + 28 * u);
@@ -33,8 +34,8 @@ float Draw::choice(const std::string& id, const SetupChoice& c, float x, float y
     buttons.push_back({id, x, y, w, h, c.enabled});
     dl->AddRectFilled({x, y}, {x + w, y + h}, c.selected ? theme::rgb(0xDD, 0xEB, 0xFA) : theme::kSecondary,
                       theme::kRound * u);
-    dl->AddRect({x, y}, {x + w, y + h}, c.selected ? theme::kPrimary : theme::kSecondaryBorder, theme::kRound * u,
-                0, (c.selected ? 4 : 2) * u);
+    dl->AddRect({x, y}, {x + w, y + h}, c.selected ? theme::kPrimary : theme::kSecondaryBorder,
+                theme::kRound * u, 0, (c.selected ? 4 : 2) * u);
     float cx = x + 20 * u + r, cy = y + h / 2;
     std::uint32_t mark = c.enabled ? theme::kPrimary : theme::kTextMuted;
     dl->AddCircle({cx, cy}, r, mark, 24, 3 * u);
@@ -42,22 +43,23 @@ float Draw::choice(const std::string& id, const SetupChoice& c, float x, float y
     ImVec4 clip{tx, y, x + w - 16 * u, y + h};
     std::uint32_t detail_col = c.good ? theme::kSuccess : theme::kDanger;
     if (beside) {
-        dl->AddText(body, body->FontSize, {tx, cy - body->FontSize / 2}, c.enabled ? theme::kText : theme::kTextMuted,
-                    c.label.c_str(), nullptr, 0, &clip);
+        dl->AddText(body, body->FontSize, {tx, cy - body->FontSize / 2},
+                    c.enabled ? theme::kText : theme::kTextMuted, c.label.c_str(), nullptr, 0, &clip);
         if (!c.detail.empty())
-            dl->AddText(small, small->FontSize, {x + w - detail_w - 24 * u, cy - small->FontSize / 2}, detail_col,
-                        c.detail.c_str());
+            dl->AddText(small, small->FontSize, {x + w - detail_w - 24 * u, cy - small->FontSize / 2},
+                        detail_col, c.detail.c_str());
     } else {
         float ty = y + (h - body->FontSize - small->FontSize - 4 * u) / 2;
-        dl->AddText(body, body->FontSize, {tx, ty}, c.enabled ? theme::kText : theme::kTextMuted, c.label.c_str(),
+        dl->AddText(body, body->FontSize, {tx, ty}, c.enabled ? theme::kText : theme::kTextMuted,
+                    c.label.c_str(), nullptr, 0, &clip);
+        dl->AddText(small, small->FontSize, {tx, ty + body->FontSize + 4 * u}, detail_col, c.detail.c_str(),
                     nullptr, 0, &clip);
-        dl->AddText(small, small->FontSize, {tx, ty + body->FontSize + 4 * u}, detail_col, c.detail.c_str(), nullptr,
-                    0, &clip);
     }
     return h;
 }
 
-void Draw::keypad(const std::string& prefix, float y, float W, float H, float bottom, std::size_t typed, bool busy) {
+void Draw::keypad(const std::string& prefix, float y, float W, float H, float bottom, std::size_t typed,
+                  bool busy) {
     (void)H;
     float pad = 40 * u;
     float kg = 16 * u, kw = std::min(220 * u, (W - 2 * pad - 2 * kg) / 3);
@@ -86,7 +88,9 @@ std::vector<std::string> setup_texts() {
 void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
     const float u = d.u, pad = 40 * u, bh = theme::kButtonH * u;
     const FontSet& f = d.f;
-    auto action = [&](const std::string& value) { d.out.push_back({AdminInput::Key::SetupAction, 0, value}); };
+    auto action = [&](const std::string& value) {
+        d.out.push_back({AdminInput::Key::SetupAction, 0, value});
+    };
     y += d.text(f.title, v.title, pad, y, W - 2 * pad, theme::kText) + 8 * u;
     y += d.text(f.small, v.help, pad, y, W - 2 * pad, theme::kTextMuted) + 20 * u;
 
@@ -112,10 +116,12 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
             dots += "* ";
         if (!v.pin_set) {
             d.text(f.body, v.pin_confirming ? kPinAgain : kPinFirst, pad, y, W, theme::kText);
-            y += d.text(f.title, dots.empty() ? std::string("-") : dots, pad + 700 * u, y, W, theme::kText) + 8 * u;
+            y += d.text(f.title, dots.empty() ? std::string("-") : dots, pad + 700 * u, y, W, theme::kText) +
+                 8 * u;
         }
         if (!v.pin_message.empty())
-            y += d.text(f.body, v.pin_message, pad, y, W - 2 * pad, v.pin_set ? theme::kSuccess : theme::kTextMuted) +
+            y += d.text(f.body, v.pin_message, pad, y, W - 2 * pad,
+                        v.pin_set ? theme::kSuccess : theme::kTextMuted) +
                  8 * u;
         if (!v.pin_set) d.keypad("setup.pin", y, W, 0, row_y - 20 * u, v.pin_length, v.busy);
     } else if (v.step == SetupView::Step::Finish) {
@@ -130,9 +136,11 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
             if (y + rh > row_y - 20 * u) break;
             bool languages = v.step == SetupView::Step::Languages;
             float w = languages ? list_w - 280 * u : list_w;
-            // Touch-target ids without spaces (reader names have them): the "UK buttons" line is space-separated.
+            // Touch-target ids without spaces (reader names have them): the "UK buttons" line is
+            // space-separated.
             std::string id = "setup.choice." + (c.id.empty() ? std::string("any") : c.id);
-            std::replace_if(id.begin(), id.end(), [](char ch) { return ch == ' ' || ch == '@'; }, '_');
+            std::replace_if(
+                id.begin(), id.end(), [](char ch) { return ch == ' ' || ch == '@'; }, '_');
             bool clicked = false;
             float h = d.choice(id, c, pad, y, w, rh, &clicked);
             if (clicked) d.out.push_back({AdminInput::Key::SetupChoose, 0, c.id});
@@ -157,7 +165,8 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
         if (!v.actions.empty()) y += bh + 16 * u;
         if (v.busy) y += d.text(f.body, kRunning, pad, y, W - 2 * pad, theme::kTextMuted) + 8 * u;
         if (!v.result.empty())
-            y += d.text(f.small, v.result, pad, y, W - 2 * pad, v.result_ok ? theme::kSuccess : theme::kDanger);
+            y += d.text(f.small, v.result, pad, y, W - 2 * pad,
+                        v.result_ok ? theme::kSuccess : theme::kDanger);
     }
     if (camera) {  // the live preview beside the list, its figures under it
         float px = pad + list_w + 40 * u, pw = W - px - pad;

@@ -46,7 +46,8 @@ start_kiosk() {
         export DISPLAY=":$(head -n1 "$WORK/displayfd")"
     fi
     : > "$LOG"  # exists before the kiosk opens it: wait_line reads it at once
-    SDL_AUDIODRIVER=dummy "$KIOSK" --demo --data "$WORK/data" --size ${W}x${H} "$@" > "$LOG" 2>&1 &
+    # KIOSK_DEMO_FLAG= (set and empty) starts the kiosk as a real one (no demo controls, set-up at first start).
+    SDL_AUDIODRIVER=dummy "$KIOSK" ${KIOSK_DEMO_FLAG---demo} --data "$WORK/data" --size ${W}x${H} "$@" > "$LOG" 2>&1 &
     KIOSK_PID=$!
     wait_line '^UK ready' 60
 }
