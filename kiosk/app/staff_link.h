@@ -34,6 +34,9 @@ class StaffLink {
 
     bool connected() const { return transport_ != nullptr; }
     void set_health(const KioskHealth& h);
+    // Asked on the link's thread before each heartbeat for the reader's state ("ok", "no_reader",
+    // "no_card_service"); set before the first heartbeat. Without it the app's set_health() value is sent.
+    void set_reader_probe(std::function<std::string()> probe) { reader_probe_ = std::move(probe); }
     void alert(const std::string& kind, const std::string& message);
     void request_visual_check(const std::string& request_id, int ticket);
     void cancel_visual_check();
@@ -44,6 +47,7 @@ class StaffLink {
     EventInbox& inbox_;
     std::function<void(const std::string&)> log_;
     std::chrono::milliseconds heartbeat_every_, poll_every_;
+    std::function<std::string()> reader_probe_;
 
     std::mutex mu_;
     std::condition_variable cv_;
