@@ -876,8 +876,10 @@ int Kiosk::run() {
         }
         if (exit_admin && admin_->open()) dispatch(ev::Cancel{});  // the patient's session ends first
         if (admin_->active()) {
+            // Reader and queue news still count, but no check-in starts behind the admin pages (IT's test
+            // card on the set-up pages must not start a patient session).
             for (auto& p : inbox_.drain())
-                if (p.epoch == 0) dispatch(p.event);  // reader and queue news still count
+                if (p.epoch == 0 && !std::holds_alternative<ev::CardInserted>(p.event)) dispatch(p.event);
             dispatch(ev::Tick{});
             admin_->poll([&](const cv::Mat& m) {
                 return video_->update_preview(m.data, m.cols, m.rows, static_cast<int>(m.step));

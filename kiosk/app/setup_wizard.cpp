@@ -292,6 +292,14 @@ void SetupWizard::reader_loop() {
         auto r = pcsc::reader_statuses();
         lock.lock();
         if (r) {
+            // Each change is logged once, for IT reading the journal and for the tests.
+            for (const auto& now : *r) {
+                auto before = std::find_if(readers_.begin(), readers_.end(),
+                                           [&](const pcsc::ReaderStatus& b) { return b.name == now.name; });
+                if (before == readers_.end() || before->card_present != now.card_present)
+                    ctx_.log("set-up reader \"" + now.name +
+                             "\": " + (now.card_present ? "card on it" : "no card"));
+            }
             readers_ = std::move(*r);
             readers_problem_.clear();
         } else {

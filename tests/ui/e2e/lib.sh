@@ -129,3 +129,32 @@ start_face_kiosk() {
 # admin_gesture: the four corners in order (top-left, top-right, bottom-right, bottom-left).
 corner() { xdotool mousemove "$1" "$2"; sleep 0.08; xdotool click 1; sleep 0.15; }
 admin_gesture() { corner 4 4; corner $((W - 4)) 4; corner $((W - 4)) $((H - 4)); corner 4 $((H - 4)); }
+
+# start_pcscd: pcscd with its own vpcd reader ("Uketsuke UI VPCD 00 00") on a free port ($PORT), stopped by PID at
+# exit; takes the machine-wide pcscd lock of tests/card/pcscd_fixture.h (another build tree's tests may run one).
+start_pcscd() {
+    exec 9> /tmp/uketsuke-pcscd.lock
+    flock -w 900 9 || fail "another test holds /tmp/uketsuke-pcscd.lock"
+    if [ -f /run/pcscd/pcscd.pid ] && kill -0 "$(cat /run/pcscd/pcscd.pid)" 2>/dev/null; then
+        fail "another pcscd is running (pid $(cat /run/pcscd/pcscd.pid)); this test needs its own"
+    fi
+    PORT=$((40000 + RANDOM % 20000))
+    mkdir -p "$WORK/reader.conf.d"
+    printf 'FRIENDLYNAME "Uketsuke UI VPCD"\nDEVICENAME   /dev/null:0x%04X\nLIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x%04X\n' \
+        "$PORT" "$PORT" > "$WORK/reader.conf.d/vpcd"
+    rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
+    /usr/sbin/pcscd -f -c "$WORK/reader.conf.d" > "$WORK/pcscd.log" 2>&1 &
+    PCSCD_PID=$!
+    EXTRA_PIDS+=("$PCSCD_PID")
+    sleep 1
+    kill -0 "$PCSCD_PID" 2>/dev/null || fail "pcscd did not start: $(cat "$WORK/pcscd.log")"
+}
+
+# insert_card IDENTITY: the simulated card on the vpcd reader (uketsuke-cardsim, $CARDSIM); CARDSIM_PID stops it
+# (taking the card out).
+insert_card() {
+    local cardsim=${CARDSIM:?set CARDSIM to uketsuke-cardsim}
+    "$cardsim" --identity "$1" --data "$WORK/cards" --port "$PORT" > "$WORK/cardsim.log" 2>&1 &
+    CARDSIM_PID=$!
+    EXTRA_PIDS+=("$CARDSIM_PID")
+}
