@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 namespace uk {
 
 namespace {
@@ -35,6 +37,20 @@ std::string FaceStatement::canonical() const {
     line("liveness_challenge", liveness_challenge);
     line("made_at", made_at);
     return s;
+}
+
+nlohmann::json to_json(const FaceStatement& f) {
+    return {{"kiosk_id", f.kiosk_id},
+            {"record_id", f.record_id},
+            {"cert_serial_hex", f.cert_serial_hex},
+            {"cert_issuer", f.cert_issuer},
+            {"distance", f.distance},
+            {"threshold", f.threshold},
+            {"model", f.model},
+            {"matched", f.matched},
+            {"liveness_passed", f.liveness_passed},
+            {"liveness_challenge", f.liveness_challenge},
+            {"made_at", f.made_at}};
 }
 
 Result<FaceStatement> face_statement_for(const CheckinRecord& r, WallTime now) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "kiosk/core/clock.h"
 #include "kiosk/core/record.h"
 #include "kiosk/core/result.h"
@@ -29,6 +31,10 @@ struct FaceStatement {
     // (numbers with 6 decimals, line breaks in values replaced by spaces).
     std::string canonical() const;
 };
+
+// The statement as the JSON object sent beside its signature ({"statement": ..., "signature": ...}) and
+// stored by the reception: every field under its own name.
+nlohmann::json to_json(const FaceStatement& statement);
 
 // The statement for a finished face check-in record (verification.face and certificate set), made at `now`.
 // Error naming the missing part otherwise.

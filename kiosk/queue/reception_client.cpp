@@ -90,18 +90,7 @@ Result<std::string> signed_face_statement_body(const FaceStatement& f, const Kio
     int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), sig->data(),
                             static_cast<int>(sig->size()));
     b64.resize(static_cast<std::size_t>(n));
-    json statement{{"kiosk_id", f.kiosk_id},
-                   {"record_id", f.record_id},
-                   {"cert_serial_hex", f.cert_serial_hex},
-                   {"cert_issuer", f.cert_issuer},
-                   {"distance", f.distance},
-                   {"threshold", f.threshold},
-                   {"model", f.model},
-                   {"matched", f.matched},
-                   {"liveness_passed", f.liveness_passed},
-                   {"liveness_challenge", f.liveness_challenge},
-                   {"made_at", f.made_at}};
-    return json{{"statement", statement}, {"signature", b64}}.dump();
+    return json{{"statement", to_json(f)}, {"signature", b64}}.dump();
 }
 
 Result<bool> ReceptionClient::post_face_statement(const FaceStatement& f, const KioskKey& key) {

@@ -3,10 +3,11 @@
 //
 // Index:
 //   [SECTION] Text wrapping (kinsoku for Japanese and Chinese, spaces elsewhere)
-//   [SECTION] Painter: boxes, buttons, icons
 //   [SECTION] Bars (top, bottom, demo)
-//   [SECTION] Screens, one function per phase
+//   [SECTION] Screens, one function per phase (the card-front ones in card_front_screens.cpp)
 //   [SECTION] Entry point
+// The Painter (boxes, buttons, icons), the Column layout and the keypad the screen files share are in
+// screen_parts.h.
 #include "kiosk/ui/screens.h"
 
 #include <algorithm>
@@ -17,8 +18,8 @@
 
 #include <imgui.h>
 
-#include "kiosk/cardfront/layout.h"
 #include "kiosk/ui/admin_screens.h"
+#include "kiosk/ui/screen_parts.h"
 #include "kiosk/ui/theme.h"
 
 namespace uk::ui {
@@ -70,11 +71,7 @@ std::string encode_utf8(const std::vector<std::uint32_t>& cps, std::size_t from,
     return out;
 }
 
-struct Wrapped {
-    std::vector<std::string> lines;
-    float width = 0;          // widest line
-    bool word_split = false;  // a word longer than the box had to be cut
-};
+}  // namespace
 
 Wrapped wrap_text(ImFont* font, float size, std::string_view text, float max_w) {
     Wrapped w;
@@ -135,233 +132,6 @@ Wrapped wrap_text(ImFont* font, float size, std::string_view text, float max_w) 
     return w;
 }
 
-struct Rect {
-    float x = 0, y = 0, w = 0, h = 0;
-    ImVec2 min() const { return {x, y}; }
-    ImVec2 max() const { return {x + w, y + h}; }
-    ImVec2 center() const { return {x + w / 2, y + h / 2}; }
-};
-
-enum class Align { Left, Center };
-enum class Style { Primary, Secondary, Staff, Danger, Demo, Bar, Choice };
-
-}  // namespace
-
-// [SECTION] Painter
-
-class Painter {
-  public:
-    Painter(Screens& s, const ViewModel& vm, const FontSet& fonts, UiOutput& out)
-        : s_(s), vm_(vm), f_(fonts), out_(out) {
-        ImGuiIO& io = ImGui::GetIO();
-        W = io.DisplaySize.x;
-        H = io.DisplaySize.y;
-        u = std::min(W, H) / 1080.0f;
-        ts = vm.larger_text ? 1.25f : 1.0f;
-        dl = ImGui::GetWindowDrawList();
-        lang =
-            vm.state->session.language.empty() ? std::string(kFallbackLanguage) : vm.state->session.language;
-    }
-
-    const std::string& tr(std::string_view key) const { return vm_.strings->get(lang, key); }
-    bool has_easy(std::string_view key) const {
-        return lang == kFallbackLanguage && vm_.strings->has(kFallbackLanguage, key);
-    }
-
-    void issue(const std::string& where, const std::string& text, const std::string& what) {
-        s_.issues_.push_back({where, text, what});
-    }
-
-    // Wrapped text starting at (x, y) within width w; returns the height used. Records an issue if a word
-    // had to be split or the text goes below `max_y`.
-    float text(const std::string& id, ImFont* font, const std::string& t, float x, float y, float w,
-               std::uint32_t col, Align a = Align::Center, float max_y = 1e9f) {
-        float size = font->FontSize;
-        Wrapped wr = wrap_text(font, size, t, w);
-        float line_h = size * 1.3f;
-        float h = line_h * static_cast<float>(wr.lines.size());
-        if (wr.word_split) issue(id, t, "a word is wider than its box");
-        if (y + h > max_y + 0.5f)
-            issue(id, t,
-                  "text overflows its box by " + std::to_string(static_cast<int>(y + h - max_y)) + " px");
-        float yy = y + (line_h - size) / 2;
-        for (const auto& line : wr.lines) {
-            float lw = font->CalcTextSizeA(size, 1e9f, 0, line.c_str()).x;
-            float xx = a == Align::Center ? x + (w - lw) / 2 : x;
-            dl->AddText(font, size, {std::round(xx), std::round(yy)}, col, line.c_str());
-            yy += line_h;
-        }
-        return h;
-    }
-    float text_height(ImFont* font, const std::string& t, float w) {
-        return font->FontSize * 1.3f * static_cast<float>(wrap_text(font, font->FontSize, t, w).lines.size());
-    }
-
-    // A button with a wrapped label (and an optional second, smaller line). Returns true when tapped.
-    bool button(const std::string& id, const std::string& label, Rect r, Style st, bool enabled = true,
-                const std::string& sub = {}, ImFont* font = nullptr,
-                void (Painter::*icon)(ImVec2, float) = nullptr) {
-        ImGui::SetCursorScreenPos(r.min());
-        bool clicked = ImGui::InvisibleButton(id.c_str(), {std::max(r.w, 1.f), std::max(r.h, 1.f)});
-        bool held = ImGui::IsItemActive();
-        s_.buttons_.push_back({id, r.x, r.y, r.w, r.h, enabled});
-        std::uint32_t bg = theme::kPrimary, fg = theme::kOnPrimary, border = 0;
-        switch (st) {
-            case Style::Primary:
-                bg = held ? theme::kPrimaryPressed : theme::kPrimary;
-                break;
-            case Style::Secondary:
-            case Style::Choice:
-                bg = held ? theme::kSecondaryPressed : theme::kSecondary;
-                fg = theme::kText;
-                border = theme::kSecondaryBorder;
-                break;
-            case Style::Staff:
-                bg = held ? theme::kStaffPressed : theme::kStaff;
-                fg = theme::kText;
-                break;
-            case Style::Danger:
-                bg = theme::kDanger;
-                break;
-            case Style::Demo:
-                bg = theme::kDemo;
-                break;
-            case Style::Bar:
-                bg = held ? theme::kPrimaryPressed : theme::kPrimary;
-                border = theme::kBarText;
-                break;
-        }
-        if (!enabled) {
-            bg = theme::kDisabled;
-            fg = theme::kOnDisabled;
-            border = 0;
-        }
-        float rr = theme::kRound * u;
-        dl->AddRectFilled(r.min(), r.max(), bg, rr);
-        if (border) dl->AddRect(r.min(), r.max(), border, rr, 0, std::max(2.f, 4 * u));
-        float pad = 20 * u;
-        float icon_w = icon ? std::min(r.h * 0.8f, 110 * u) : 0;
-        float tw = r.w - 2 * pad - (icon ? icon_w + pad : 0);
-        // The requested face, else the next smaller one that fits (a long word in a narrow portrait button).
-        std::vector<ImFont*> chain{font ? font : f_.body};
-        for (ImFont* f : {f_.body, f_.small, f_.chrome})
-            if (f->FontSize < chain.back()->FontSize) chain.push_back(f);
-        ImFont* lf = nullptr;
-        Wrapped main, subw;
-        float lh = 0, sh = f_.small->FontSize * 1.25f, total = 0;
-        for (ImFont* f : chain) {
-            lf = f;
-            main = wrap_text(lf, lf->FontSize, label, tw);
-            subw = sub.empty() ? Wrapped{} : wrap_text(f_.small, f_.small->FontSize, sub, tw);
-            lh = lf->FontSize * 1.2f;
-            total = lh * static_cast<float>(main.lines.size()) +
-                    (sub.empty() ? 0 : 8 * u + sh * static_cast<float>(subw.lines.size()));
-            bool one_line_wanted =
-                f == chain.front() && chain.size() > 1 && main.lines.size() > 1 && font == f_.title;
-            if (!main.word_split && total <= r.h - 8 * u && !one_line_wanted) break;
-        }
-        if (main.word_split || subw.word_split) issue(id, label, "a word is wider than the button");
-        if (total > r.h - 8 * u)
-            issue(id, label + (sub.empty() ? "" : " / " + sub),
-                  "label overflows the button by " + std::to_string(static_cast<int>(total - r.h + 8 * u)) +
-                      " px");
-        float tx = r.x + pad + (icon ? icon_w + pad : 0);
-        float y = r.y + (r.h - total) / 2;
-        if (icon) (this->*icon)({r.x + pad + icon_w / 2, r.y + r.h / 2}, icon_w);
-        for (const auto& line : main.lines) {
-            float lw = lf->CalcTextSizeA(lf->FontSize, 1e9f, 0, line.c_str()).x;
-            dl->AddText(lf, lf->FontSize,
-                        {std::round(tx + (tw - lw) / 2), std::round(y + (lh - lf->FontSize) / 2)}, fg,
-                        line.c_str());
-            y += lh;
-        }
-        if (!sub.empty()) {
-            y += 8 * u;
-            for (const auto& line : subw.lines) {
-                float lw = f_.small->CalcTextSizeA(f_.small->FontSize, 1e9f, 0, line.c_str()).x;
-                dl->AddText(f_.small, f_.small->FontSize, {std::round(tx + (tw - lw) / 2), std::round(y)},
-                            enabled ? (st == Style::Primary ? fg : theme::kTextMuted) : fg, line.c_str());
-                y += sh;
-            }
-        }
-        if (clicked && enabled) out_.events.emplace_back(ev::Touch{});
-        return clicked && enabled;
-    }
-
-    // Icons, drawn in code (no image files to ship or lose).
-    void icon_card(ImVec2 c, float s) {
-        Rect r{c.x - s / 2, c.y - s * 0.32f, s, s * 0.63f};
-        dl->AddRectFilled(r.min(), r.max(), theme::rgb(0xE8, 0xF0, 0xFE), 10 * u);
-        dl->AddRect(r.min(), r.max(), theme::kBar, 10 * u, 0, 4 * u);
-        dl->AddRectFilled({r.x + s * 0.08f, r.y + s * 0.12f}, {r.x + s * 0.3f, r.y + s * 0.42f},
-                          theme::rgb(0x9A, 0xB8, 0xE8), 4 * u);
-        for (int i = 0; i < 3; ++i)
-            dl->AddRectFilled({r.x + s * 0.38f, r.y + s * (0.14f + 0.1f * static_cast<float>(i))},
-                              {r.x + s * 0.9f, r.y + s * (0.18f + 0.1f * static_cast<float>(i))},
-                              theme::kBar);
-    }
-    void icon_face(ImVec2 c, float s) {
-        dl->AddCircle(c, s * 0.42f, theme::kBar, 40, 5 * u);
-        dl->AddCircleFilled({c.x - s * 0.14f, c.y - s * 0.08f}, s * 0.05f, theme::kBar);
-        dl->AddCircleFilled({c.x + s * 0.14f, c.y - s * 0.08f}, s * 0.05f, theme::kBar);
-        dl->PathArcTo(c, s * 0.22f, 0.5f, 2.64f, 16);
-        dl->PathStroke(theme::kBar, 0, 5 * u);
-    }
-    void icon_keypad(ImVec2 c, float s) {
-        for (int r = 0; r < 3; ++r)
-            for (int q = 0; q < 3; ++q) {
-                ImVec2 p{c.x + (static_cast<float>(q) - 1) * s * 0.3f,
-                         c.y + (static_cast<float>(r) - 1) * s * 0.3f};
-                dl->AddRectFilled({p.x - s * 0.11f, p.y - s * 0.11f}, {p.x + s * 0.11f, p.y + s * 0.11f},
-                                  theme::kBar, 4 * u);
-            }
-    }
-    void icon_person(ImVec2 c, float s) {
-        dl->AddCircleFilled({c.x, c.y - s * 0.2f}, s * 0.18f, theme::kBar);
-        dl->PathArcTo({c.x, c.y + s * 0.42f}, s * 0.36f, 3.1416f, 6.2832f, 24);
-        dl->PathFillConvex(theme::kBar);
-    }
-    void icon_warning(ImVec2 c, float s) {
-        dl->AddTriangleFilled({c.x, c.y - s * 0.45f}, {c.x - s * 0.5f, c.y + s * 0.4f},
-                              {c.x + s * 0.5f, c.y + s * 0.4f}, theme::kDanger);
-        dl->AddRectFilled({c.x - s * 0.04f, c.y - s * 0.2f}, {c.x + s * 0.04f, c.y + s * 0.15f},
-                          theme::kBarText);
-        dl->AddCircleFilled({c.x, c.y + s * 0.26f}, s * 0.05f, theme::kBarText);
-    }
-    void icon_check(ImVec2 c, float s) {
-        dl->AddCircleFilled(c, s * 0.45f, theme::kSuccess, 40);
-        ImVec2 pts[3] = {
-            {c.x - s * 0.22f, c.y}, {c.x - s * 0.05f, c.y + s * 0.17f}, {c.x + s * 0.24f, c.y - s * 0.15f}};
-        dl->AddPolyline(pts, 3, theme::kBarText, 0, 9 * u);
-    }
-    void icon_bell(ImVec2 c, float s) {
-        dl->PathArcTo({c.x, c.y}, s * 0.3f, 3.1416f, 6.2832f, 20);
-        dl->PathLineTo({c.x + s * 0.38f, c.y + s * 0.25f});
-        dl->PathLineTo({c.x - s * 0.38f, c.y + s * 0.25f});
-        dl->PathFillConvex(theme::kText);
-        dl->AddCircleFilled({c.x, c.y + s * 0.33f}, s * 0.08f, theme::kText);
-    }
-    void spinner(ImVec2 c, float r) {
-        float t = static_cast<float>(vm_.time_s);
-        for (int i = 0; i < 12; ++i) {
-            float a = static_cast<float>(i) * 6.2832f / 12 + t * 4.f;
-            float alpha = static_cast<float>((i + 1)) / 12.f;
-            dl->AddCircleFilled({c.x + std::cos(a) * r, c.y + std::sin(a) * r}, r * 0.14f,
-                                theme::rgb(0x0B, 0x4F, 0xB0, static_cast<std::uint8_t>(40 + 215 * alpha)));
-        }
-    }
-
-    Screens& s_;
-    const ViewModel& vm_;
-    const FontSet& f_;
-    UiOutput& out_;
-    ImDrawList* dl = nullptr;
-    float W = 0, H = 0, u = 1, ts = 1;
-    std::string lang;
-};
-
-namespace {
-
 // [SECTION] Bars
 
 Rect content_rect(const Painter& p) {
@@ -369,6 +139,8 @@ Rect content_rect(const Painter& p) {
     float bottom = theme::kBottomBar * p.u + (p.vm_.demo ? theme::kDemoBar * p.u : 0);
     return {0, top, p.W, p.H - top - bottom};
 }
+
+namespace {
 
 void top_bar(Painter& p) {
     float h = theme::kTopBar * p.u;
@@ -442,55 +214,6 @@ void demo_bar(Painter& p) {
 }
 
 // [SECTION] Screens
-
-struct Column {
-    Painter& p;
-    Rect area;
-    float y;
-    float w;
-    float x;
-    Column(Painter& pp, Rect a) : p(pp), area(a) {
-        w = std::min(a.w - 2 * theme::kPad * p.u, 1500 * p.u);
-        x = a.x + (a.w - w) / 2;
-        y = a.y + 28 * p.u;
-    }
-    float bottom() const { return area.y + area.h; }
-    void gap(float g) { y += g * p.u / (p.ts * p.ts); }  // larger text takes its room from the gaps
-    void text(const std::string& id, ImFont* f, const std::string& t, std::uint32_t col = theme::kText) {
-        y += p.text(id, f, t, x, y, w, col, Align::Center, bottom());
-    }
-    void title(const std::string& key) { text(key, p.f_.title, p.tr(key)); }
-    void body(const std::string& key) {
-        gap(10);
-        text(key, p.f_.body, p.tr(key), theme::kTextMuted);
-    }
-    void easy(const std::string& key) {
-        if (!p.has_easy(key)) return;
-        gap(6);
-        text(key, p.f_.small, p.tr(key), theme::kEasyText);
-    }
-    void notice(const std::string& key, bool danger = false) {
-        gap(16);
-        float th = p.text_height(p.f_.body, p.tr(key), w - 40 * p.u);
-        Rect r{x, y, w, th + 28 * p.u};
-        p.dl->AddRectFilled(r.min(), r.max(), danger ? theme::kDangerPale : theme::kNoticeBg, 12 * p.u);
-        p.dl->AddRect(r.min(), r.max(), danger ? theme::kDanger : theme::kStaffPressed, 12 * p.u, 0, 3 * p.u);
-        p.text("notice." + key, p.f_.body, p.tr(key), x + 20 * p.u, y + 14 * p.u, w - 40 * p.u,
-               danger ? theme::kDanger : theme::kText, Align::Center, bottom());
-        y += r.h;
-    }
-    Rect take(float h) {
-        Rect r{x, y, w, h};
-        y += h;
-        return r;
-    }
-    void check_fits(const std::string& id) {
-        if (y > bottom() + 0.5f)
-            p.issue(
-                id, "",
-                "content overflows the screen by " + std::to_string(static_cast<int>(y - bottom())) + " px");
-    }
-};
 
 void screen_message(Painter& p, const char* prefix, void (Painter::*icon)(ImVec2, float), bool busy) {
     Column c(p, content_rect(p));
@@ -594,6 +317,8 @@ void screen_choose_method(Painter& p) {
     c.check_fits("method");
 }
 
+}  // namespace
+
 void camera_panel(Painter& p, Rect r, bool oval) {
     p.dl->AddRectFilled(r.min(), r.max(), theme::rgb(0x20, 0x24, 0x2C), 16 * p.u);
     const auto& fv = p.vm_.face;
@@ -626,14 +351,6 @@ void camera_panel(Painter& p, Rect r, bool oval) {
     }
 }
 
-// A digit keypad centred in `area`: 1-9 in three rows, then delete, 0, OK. Fixed positions, never shuffled
-// (shuffled keypads defeat people who type by position); keys at most `max_key_w` wide (1080p units), 88 px
-// or more tall (a LayoutIssue otherwise). Ids: "<id>.<digit>", "<id>.delete", "<id>.ok".
-struct KeypadTap {
-    std::optional<char> digit;
-    bool erase = false;
-    bool ok = false;
-};
 KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_key_w, float margin_h,
                        bool digits_on, bool erase_on, bool ok_on) {
     KeypadTap tap;
@@ -663,183 +380,9 @@ KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_k
     return tap;
 }
 
-void screen_card_front(Painter& p) {
-    Column c(p, content_rect(p));
-    const auto& cf = p.vm_.card_front;
-    c.title("card_front.title");
-    c.easy("card_front.easy");
-    c.gap(10);
-    // What to do now (too far, glare, hold still ...), else the screen's own instructions.
-    if (!cf.guidance_key.empty())
-        c.text("card_front.prompt", p.f_.body, p.tr(cf.guidance_key), theme::kDanger);
-    else
-        c.text("card_front.body", p.f_.body, p.tr("card_front.body"), theme::kTextMuted);
-    c.gap(20);
-    float bh = theme::kButtonH * p.u;
-    float h = std::max(80.f, c.bottom() - c.y - 20 * p.u - bh - 24 * p.u);
-    Rect r = c.take(std::min(h, 520 * p.u));
-    float w = std::min(r.w, r.h * 1.5f);
-    Rect panel{r.x + (r.w - w) / 2, r.y, w, r.h};
-    camera_panel(p, panel, false);
-    // The card as the reader found it, over the preview.
-    const auto& fv = p.vm_.face;
-    if (cf.outline && fv.preview_texture && fv.preview_w > 0 && fv.preview_h > 0) {
-        float sc =
-            std::min(panel.w / static_cast<float>(fv.preview_w), panel.h / static_cast<float>(fv.preview_h));
-        float iw = static_cast<float>(fv.preview_w) * sc, ih = static_cast<float>(fv.preview_h) * sc;
-        ImVec2 a{panel.x + (panel.w - iw) / 2, panel.y + (panel.h - ih) / 2};
-        ImVec2 pts[4];
-        for (int i = 0; i < 4; ++i)
-            pts[i] = {a.x + (*cf.outline)[2 * i] * iw, a.y + (*cf.outline)[2 * i + 1] * ih};
-        p.dl->AddPolyline(pts, 4, theme::kSuccess, ImDrawFlags_Closed, 6 * p.u);
-    }
-    c.gap(24);
-    float bw = std::min(c.w, 760 * p.u);
-    Rect b = c.take(bh);
-    if (p.button("card_front.type", p.tr("card_front.type_instead"), {b.x + (b.w - bw) / 2, b.y, bw, bh},
-                 Style::Secondary, true, {}, nullptr, &Painter::icon_keypad))
-        p.out_.events.emplace_back(ev::CardFrontKeypadChosen{});
-    c.check_fits("card_front");
-}
+// The card-front screens (ReadingCardFront, CardFrontKeypad) are in card_front_screens.cpp.
 
-// A drawing of the card front (a plain outline, not the card's design) with the field being typed marked,
-// so the patient sees where on their card to look.
-void card_front_diagram(Painter& p, Rect r, const std::string& field) {
-    namespace L = cardfront::layout;
-    float sc =
-        std::min(r.w / static_cast<float>(L::kCardWidthMm), r.h / static_cast<float>(L::kCardHeightMm));
-    float cw = static_cast<float>(L::kCardWidthMm) * sc, ch = static_cast<float>(L::kCardHeightMm) * sc;
-    ImVec2 o{r.x + (r.w - cw) / 2, r.y + (r.h - ch) / 2};
-    auto box = [&](const L::RectMm& m) {
-        return Rect{o.x + static_cast<float>(m.x) * sc, o.y + static_cast<float>(m.y) * sc,
-                    static_cast<float>(m.w) * sc, static_cast<float>(m.h) * sc};
-    };
-    p.dl->AddRectFilled(o, {o.x + cw, o.y + ch}, theme::rgb(0xF4, 0xF7, 0xFB), 3.2f * sc);
-    p.dl->AddRect(o, {o.x + cw, o.y + ch}, theme::kBar, 3.2f * sc, 0, std::max(2.f, 3 * p.u));
-    std::uint32_t ink = theme::rgb(0xB8, 0xC0, 0xCC);
-    for (const L::RectMm* m : {&L::kName, &L::kAddress, &L::kBirth, &L::kSex, &L::kExpiry, &L::kCertExpiry,
-                               &L::kSerial, &L::kSecurityCode}) {
-        Rect b = box(*m);
-        // Text lines as grey bars (one per 4 mm of the box's height).
-        int lines = std::max(1, static_cast<int>(m->h / 3.6));
-        float lh = b.h / static_cast<float>(lines);
-        for (int i = 0; i < lines; ++i)
-            p.dl->AddRectFilled({b.x, b.y + lh * static_cast<float>(i) + lh * 0.2f},
-                                {b.x + b.w, b.y + lh * static_cast<float>(i + 1) - lh * 0.2f}, ink,
-                                lh * 0.2f);
-    }
-    Rect ph = box(L::kPhoto);
-    p.dl->AddRectFilled(ph.min(), ph.max(), ink, 1.5f * sc);
-    p.icon_person(ph.center(), ph.w * 0.8f);
-    const L::RectMm& mark = field == "code"     ? L::kSecurityCode
-                            : field == "expiry" ? L::kExpiryBox
-                                                : L::kBirth;
-    Rect m = box(mark);
-    float pad = 1.2f * sc;
-    p.dl->AddRect({m.x - pad, m.y - pad}, {m.x + m.w + pad, m.y + m.h + pad}, theme::kDanger, 1.5f * sc, 0,
-                  std::max(3.f, 5 * p.u));
-}
-
-void screen_card_front_keypad(Painter& p) {
-    const auto& cf = p.vm_.card_front;
-    Rect area = content_rect(p);
-    bool landscape = p.W > p.H * 1.15f;
-    // Landscape: the card, the calendar and the three fields on the left, the keypad on the right. Portrait:
-    // the same stacked, the keypad keeping its 88 px keys.
-    Rect words = area, pad_area = area;
-    if (landscape) {
-        words.w = area.w * 0.56f;
-        pad_area.x = area.w * 0.56f;
-        pad_area.w = area.w * 0.44f;
-    } else {
-        float pad_h = std::max(area.h * 0.34f, (4 * 90 + 3 * 18 + 30) * p.u);
-        words.h = area.h - pad_h;
-        pad_area.y = area.y + words.h;
-        pad_area.h = pad_h;
-    }
-    Column c(p, words);
-    c.y -= 12 * p.u;
-    // After a refused entry the problem takes the place of the title and the drawing.
-    if (!cf.problem_key.empty()) {
-        c.y -= 16 * p.u;
-        c.notice(cf.problem_key, true);
-    } else {
-        c.title("card_front_keypad.title");
-        if (landscape || p.ts == 1.f) c.easy("card_front_keypad.easy");  // portrait, larger text: no room
-    }
-    c.gap(12);
-    const float field_h = std::max(92.f * p.u, p.f_.body->FontSize * 1.7f);
-    const float cal_h = 92 * p.u;
-    // Five calendar buttons in one row where they are wide enough for their words, else three and two.
-    const float cal_g = 10 * p.u;
-    const bool cal_one_row = (c.w - 4 * cal_g) / 5 >= 170 * p.u * p.ts;
-    const float cal_rows_h = cal_one_row ? cal_h : 2 * cal_h + cal_g;
-    float rest = 3 * (field_h + 10 * p.u) + cal_rows_h + 14 * p.u;
-    float diagram_h = std::clamp(c.bottom() - c.y - rest - 14 * p.u, 0.f, 300 * p.u);
-    if (diagram_h > 120 * p.u && cf.problem_key.empty()) {
-        card_front_diagram(p, c.take(diagram_h), cf.field);
-        c.gap(14);
-    }
-    // The calendar the card prints the birth date in.
-    {
-        Rect r = c.take(cal_rows_h);
-        const char* cals[] = {"showa", "heisei", "reiwa", "taisho", "western"};
-        const int per_row = cal_one_row ? 5 : 3;
-        float bw = (r.w - static_cast<float>(per_row - 1) * cal_g) / static_cast<float>(per_row);
-        for (int i = 0; i < 5; ++i) {
-            std::string id = std::string("card_front_keypad.calendar.") + cals[i];
-            Rect b{r.x + static_cast<float>(i % per_row) * (bw + cal_g),
-                   r.y + static_cast<float>(i / per_row) * (cal_h + cal_g), bw, cal_h};
-            if (p.button(id, p.tr(id), b, cf.calendar == cals[i] ? Style::Primary : Style::Choice, true, {},
-                         p.f_.small))
-                p.out_.card_front.push_back({CardFrontInput::Key::Calendar, 0, cals[i]});
-        }
-        c.gap(14);
-    }
-    // The three fields: the digits typed so far, blanks for the rest; the code as dots.
-    auto blanks = [](const std::string& typed, std::size_t from, std::size_t n) {
-        std::string out;
-        for (std::size_t i = from; i < from + n; ++i)
-            out += i < typed.size() ? std::string(1, typed[i]) : std::string("_");
-        return out;
-    };
-    std::string era = cf.calendar.empty() || cf.calendar == "western"
-                          ? std::string()
-                          : p.tr("card_front_keypad.calendar." + cf.calendar);
-    std::size_t yl = cf.birth_length == 8 ? 4 : 2;
-    std::string birth = format(p.tr("card_front_keypad.birth_value"), {{"era", era},
-                                                                       {"y", blanks(cf.birth, 0, yl)},
-                                                                       {"m", blanks(cf.birth, yl, 2)},
-                                                                       {"d", blanks(cf.birth, yl + 2, 2)}});
-    std::string code;  // "* * _ _": ASCII, so every font has it
-    for (std::size_t i = 0; i < 4; ++i)
-        code += std::string(i ? " " : "") + (i < cf.code_length ? "*" : "_");
-    struct F {
-        const char* name;
-        std::string value;
-    };
-    for (const F& f :
-         {F{"birth", birth},
-          F{"expiry", format(p.tr("card_front_keypad.expiry_value"), {{"y", blanks(cf.expiry, 0, 4)}})},
-          F{"code", code}}) {
-        Rect r = c.take(field_h);
-        bool current = cf.field == f.name;
-        std::string id = std::string("card_front_keypad.field.") + f.name;
-        std::string label = p.tr(id) + "   " + f.value;
-        if (p.button(id, label, r, current ? Style::Primary : Style::Secondary, true, {}, p.f_.body))
-            p.out_.card_front.push_back({CardFrontInput::Key::Field, 0, f.name});
-        if (std::string_view(f.name) != "code") c.gap(10);
-    }
-    c.check_fits("card_front_keypad.words");
-
-    bool any = !cf.birth.empty() || !cf.expiry.empty() || cf.code_length > 0;
-    bool complete = !cf.calendar.empty() && cf.birth.size() == cf.birth_length && cf.expiry.size() == 4 &&
-                    cf.code_length == 4;
-    auto tap = digit_keypad(p, pad_area, "card_front_keypad", 230, 30, true, any, complete);
-    if (tap.digit) p.out_.card_front.push_back({CardFrontInput::Key::Digit, *tap.digit, {}});
-    if (tap.erase) p.out_.card_front.push_back({CardFrontInput::Key::Delete, 0, {}});
-    if (tap.ok) p.out_.card_front.push_back({CardFrontInput::Key::Submit, 0, {}});
-}
+namespace {
 
 void screen_face(Painter& p) {
     Column c(p, content_rect(p));

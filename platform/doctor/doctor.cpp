@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include <httplib.h>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <opencv2/videoio.hpp>
@@ -17,6 +18,11 @@ namespace uk::doctor {
 namespace {
 
 // [SECTION] PC/SC
+
+// card.transport "sim": the built-in demo card, no pcscd, reader or card to check.
+bool demo_card(const DoctorOptions& o) {
+    return o.config.card.transport == "sim";
+}
 
 struct PcscContext {
     SCARDCONTEXT ctx = 0;
@@ -54,6 +60,34 @@ std::optional<std::string> chosen_reader(const std::vector<std::string>& readers
     for (const auto& r : readers)
         if (pattern.empty() || r == pattern || fnmatch(pattern.c_str(), r.c_str(), 0) == 0) return r;
     return std::nullopt;
+}
+
+// [SECTION] Camera
+
+// The video* device nodes in `dir` ("video0", "video2", ...), lowest number first.
+std::vector<std::string> video_nodes(const std::filesystem::path& dir) {
+    std::vector<std::pair<int, std::string>> found;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        std::string digits = name.rfind("video", 0) == 0 ? name.substr(5) : "";
+        if (digits.empty() || digits.size() > 4 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            continue;
+        found.emplace_back(std::stoi(digits), name);
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> out;
+    for (auto& [n, name] : found)
+        out.push_back(std::move(name));
+    return out;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? "" : sep) + p;
+    return out;
 }
 
 // [SECTION] Files
@@ -114,7 +148,23 @@ std::optional<Url> parse_https_url(const std::string& url) {
 CheckResult check_camera(const DoctorOptions& o) {
     const auto& cam = o.config.camera;
     if (!cam.enabled) return ok("camera", kBitCamera, "turned off in the configuration (face path disabled)");
-    std::string dev = cam.device == "auto" ? "0" : cam.device;
+    const std::string no_camera_fix =
+        "plug a USB camera in (`ls /dev/video*` lists it), or set camera.enabled = false for PIN-only "
+        "check-in";
+    std::string dev = cam.device;
+    if (dev == "none") return fail("camera", kBitCamera, "no camera in use (device \"none\")", no_camera_fix);
+    if (dev == "auto") {
+        auto nodes = video_nodes(o.device_dir);
+        if (nodes.empty())
+            return fail("camera", kBitCamera, "no camera found (auto): no /dev/video* device", no_camera_fix);
+        if (nodes.front() != "video0")
+            return fail(
+                "camera", kBitCamera,
+                "no camera found (auto): /dev/video0 is missing, and auto uses only that one (found: /dev/" +
+                    join(nodes, ", /dev/") + ")",
+                "set camera.device = \"/dev/" + nodes.front() + "\", or " + no_camera_fix);
+        dev = "0";
+    }
     cv::VideoCapture cap;
     bool is_index =
         !dev.empty() && std::all_of(dev.begin(), dev.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -135,7 +185,8 @@ CheckResult check_camera(const DoctorOptions& o) {
                   std::to_string(frame.rows) + " frames");
 }
 
-CheckResult check_pcscd(const DoctorOptions&) {
+CheckResult check_pcscd(const DoctorOptions& o) {
+    if (demo_card(o)) return ok("pcscd", kBitPcscd, "demo card (simulated): pcscd not used");
     PcscContext pc;
     if (pc.rv == SCARD_E_NO_SERVICE)
         return fail("pcscd", kBitPcscd, "the PC/SC daemon is not running",
@@ -146,6 +197,7 @@ CheckResult check_pcscd(const DoctorOptions&) {
 }
 
 CheckResult check_reader(const DoctorOptions& o) {
+    if (demo_card(o)) return ok("reader", kBitReader, "demo card (simulated): no card reader used");
     PcscContext pc;
     if (pc.rv != SCARD_S_SUCCESS)
         return fail("reader", kBitReader, "cannot list readers: pcscd is not available", "fix pcscd first");
@@ -169,6 +221,7 @@ CheckResult check_reader(const DoctorOptions& o) {
 }
 
 CheckResult check_card(const DoctorOptions& o) {
+    if (demo_card(o)) return ok("card", kBitCard, "demo card (simulated): no card on a reader to check");
     PcscContext pc;
     if (pc.rv != SCARD_S_SUCCESS) return fail("card", kBitCard, "cannot check: pcscd is not available", "");
     LONG err = 0;

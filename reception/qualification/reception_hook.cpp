@@ -66,20 +66,6 @@ Result<FaceStatement> statement_from_json(const json& j) {
     return f;
 }
 
-json statement_to_json(const FaceStatement& f) {
-    return {{"kiosk_id", f.kiosk_id},
-            {"record_id", f.record_id},
-            {"cert_serial_hex", f.cert_serial_hex},
-            {"cert_issuer", f.cert_issuer},
-            {"distance", f.distance},
-            {"threshold", f.threshold},
-            {"model", f.model},
-            {"matched", f.matched},
-            {"liveness_passed", f.liveness_passed},
-            {"liveness_challenge", f.liveness_challenge},
-            {"made_at", f.made_at}};
-}
-
 }  // namespace
 
 json insured_person_json(const InsuredPerson& p) {
@@ -206,7 +192,7 @@ void ReceptionQualification::register_routes(httplib::Server& s, RouteAuth auth)
                                "statement.kiosk_id does not match the kiosk these credentials belong to");
         auto sig = base64_decode((*body)["signature"].get<std::string>());
         if (!sig) return reply_error(res, 400, "signature: not base64");
-        auto w = svc_->db().put_face_statement(f->record_id, *kiosk, statement_to_json(*f).dump(), *sig);
+        auto w = svc_->db().put_face_statement(f->record_id, *kiosk, to_json(*f).dump(), *sig);
         if (!w) return reply_error(res, 503, w.error());
         reply(res, 201, {{"record_id", f->record_id}, {"result", "stored"}});
     });

@@ -12,6 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string_view>
+
+#include "kiosk/queue/enrolment_proof.h"
 
 namespace uk::reception {
 namespace {
@@ -107,16 +110,12 @@ Result<std::string> certificate_fingerprint(const std::string& cert_path) {
     if (!f) return Error{"cannot read " + cert_path};
     std::unique_ptr<X509, X509Free> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
     if (!cert) return Error{cert_path + " holds no PEM certificate"};
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    X509_digest(cert.get(), EVP_sha256(), md, &len);
-    std::string out = "SHA256";
-    char buf[4];
-    for (unsigned int i = 0; i < len; ++i) {
-        std::snprintf(buf, sizeof buf, "%02X", md[i]);
-        out += ":";
-        out += buf;
-    }
+    unsigned char* der = nullptr;
+    int len = i2d_X509(cert.get(), &der);
+    if (len <= 0) return Error{cert_path + ": cannot encode the certificate as DER"};
+    std::string out = enrolment::fingerprint_of_der(
+        std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
+    OPENSSL_free(der);
     return out;
 }
 

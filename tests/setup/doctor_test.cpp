@@ -1,6 +1,6 @@
 // `uketsuke-kiosk --doctor` reports a missing camera, a missing reader, an unreachable reception and missing
-// or corrupt model files correctly, each with its own bit in the exit code. pcscd is started and stopped by
-// PID here.
+// or corrupt model files correctly, each with its own bit in the exit code; the demo card needs no pcscd.
+// pcscd is started and stopped by PID here.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -45,6 +45,67 @@ TEST(Doctor, MissingCameraFails) {
     EXPECT_EQ(r.status, Status::Fail);
     EXPECT_EQ(r.detail, "cannot open camera \"/dev/video99\"");
     EXPECT_NE(r.fix.find("plug the USB camera in"), std::string::npos);
+}
+
+TEST(Doctor, AutoCameraWithoutVideoDevicesSaysNoCameraFound) {
+    auto o = options();
+    o.config.camera.device = "auto";
+    o.device_dir = temp_dir("uk-doctor-dev-empty");
+    std::ofstream(o.device_dir / "null") << "";
+    auto r = check_camera(o);
+    EXPECT_EQ(r.status, Status::Fail);
+    EXPECT_EQ(r.detail, "no camera found (auto): no /dev/video* device");
+    EXPECT_NE(r.fix.find("plug a USB camera in"), std::string::npos) << r.fix;
+    EXPECT_NE(r.fix.find("camera.enabled = false for PIN-only"), std::string::npos) << r.fix;
+}
+
+TEST(Doctor, AutoCameraWithoutVideo0NamesTheDevicesFound) {
+    // The kiosk resolves "auto" to /dev/video0 only (kiosk/app/app.cpp), so another node is not used.
+    auto o = options();
+    o.config.camera.device = "auto";
+    o.device_dir = temp_dir("uk-doctor-dev-video2");
+    for (const char* n : {"video10", "video2", "videos", "video-x"})
+        std::ofstream(o.device_dir / n) << "";
+    auto r = check_camera(o);
+    EXPECT_EQ(r.status, Status::Fail);
+    EXPECT_EQ(
+        r.detail,
+        "no camera found (auto): /dev/video0 is missing, and auto uses only that one (found: /dev/video2, "
+        "/dev/video10)");
+    EXPECT_EQ(r.fix.rfind("set camera.device = \"/dev/video2\"", 0), 0u) << r.fix;
+}
+
+TEST(Doctor, CameraNoneSaysNoCameraInUse) {
+    // What the admin menu passes when the kiosk runs with --camera none or "auto" found no /dev/video0.
+    auto o = options();
+    o.config.camera.device = "none";
+    auto r = check_camera(o);
+    EXPECT_EQ(r.status, Status::Fail);
+    EXPECT_EQ(r.detail, "no camera in use (device \"none\")");
+    EXPECT_NE(r.fix.find("camera.enabled = false"), std::string::npos) << r.fix;
+}
+
+TEST(Doctor, DisabledCameraIsOk) {
+    auto o = options();
+    o.config.camera.enabled = false;
+    o.device_dir = temp_dir("uk-doctor-dev-disabled");
+    EXPECT_EQ(check_camera(o).status, Status::Ok);
+}
+
+TEST(Doctor, DemoCardNeedsNoPcscdReaderOrCard) {
+    auto o = options();
+    o.config.card.transport = "sim";
+    auto d = check_pcscd(o);
+    auto r = check_reader(o);
+    auto c = check_card(o);
+    EXPECT_EQ(d.status, Status::Ok);
+    EXPECT_EQ(d.detail, "demo card (simulated): pcscd not used");
+    EXPECT_EQ(r.status, Status::Ok);
+    EXPECT_EQ(r.detail, "demo card (simulated): no card reader used");
+    EXPECT_EQ(c.status, Status::Ok);
+    EXPECT_EQ(c.detail, "demo card (simulated): no card on a reader to check");
+    std::ostringstream out;
+    EXPECT_EQ(report({d, r, c}, out), 0) << out.str();
 }
 
 TEST(Doctor, UnreachableReceptionFails) {
@@ -137,6 +198,7 @@ class DoctorPcsc : public ::testing::Test {
 TEST_F(DoctorPcsc, NoPcscdFailsPcscdAndReader) {
     if (daemon_socket_exists()) GTEST_SKIP() << "a pcscd runs on this machine already";
     auto o = options();
+    o.config.card.transport = "pcsc";
     auto d = check_pcscd(o);
     EXPECT_EQ(d.status, Status::Fail);
     EXPECT_EQ(d.detail, "the PC/SC daemon is not running");
@@ -149,6 +211,7 @@ TEST_F(DoctorPcsc, MissingReaderIsReported) {
     if (daemon_socket_exists()) GTEST_SKIP() << "a pcscd runs on this machine already";
     start_pcscd_without_readers();
     auto o = options();
+    o.config.card.transport = "pcsc";
     EXPECT_EQ(check_pcscd(o).status, Status::Ok);
     auto r = check_reader(o);
     EXPECT_EQ(r.status, Status::Fail);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The admin menu on a kiosk with an admin PIN (made by `uketsuke-kiosk --set-admin-pin`): the gesture asks for
 # the PIN, a wrong one is refused and counted (never logged), the right one opens the menu; diagnostics run
-# the doctor's checks on screen (no camera, no pcscd here: both reported with their fix, the clock and disk
-# fine); back returns to the patient screens.
+# the doctor's checks on screen (no camera here: reported with its fix; the demo card needs no pcscd; the clock
+# and disk fine); back returns to the patient screens.
 source "$(dirname "$0")/lib.sh"
 printf '2468\n2468\n' | "$KIOSK" --set-admin-pin > "$WORK/pin.line" || fail "--set-admin-pin failed"
 grep -q '^admin_pin_hash = "\$argon2id\$' "$WORK/pin.line" || fail "no Argon2id line: $(cat "$WORK/pin.line")"
@@ -24,6 +24,7 @@ wait_state 'phase=admin_diagnostics'
 wait_line 'admin diagnostics: disk ' 30
 grep -q 'admin diagnostics: camera fail' "$LOG" || fail "the missing camera was not reported"
 grep -q 'admin diagnostics: clock ok' "$LOG" || fail "the clock check did not pass"
+grep -q 'admin diagnostics: pcscd ok: demo card (simulated)' "$LOG" || fail "the demo card was checked for pcscd"
 sleep 0.3
 screenshot admin_diagnostics
 tap admin.back
