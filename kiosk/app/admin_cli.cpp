@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "kiosk/app/app.h"
+#include "kiosk/app/reception_link.h"
 #include "kiosk/config/config.h"
 #include "platform/doctor/doctor.h"
 
@@ -63,7 +64,11 @@ int run_doctor(const AppOptions& options) {
         std::cout << "[ok  ] config: none given, checking the embedded defaults\n";
     }
     if (!options.camera.empty()) o.config.camera.device = options.camera;
+    if (!options.card.empty()) o.config.card.transport = options.card;
     o.data_dir = resolve_data_dir(options);
+    auto files = reception_files(o.config.reception, o.data_dir);  // an enrolment's files count
+    o.config.reception.token_file = files.token_file;
+    o.config.reception.ca_file = files.ca_file;
     o.models_dir = resolve_models_dir(options, o.config.face.models_dir);
     if (o.models_dir.empty()) o.models_dir = "models";
     return doctor::report(doctor::run_all(o), std::cout);

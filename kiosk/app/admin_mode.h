@@ -20,6 +20,39 @@
 
 namespace uk::app {
 
+// Four corners in order (top-left, top-right, bottom-right, bottom-left) within 8 seconds: the way out
+// for staff. A patient tapping around will not hit that by chance.
+class AdminGesture {
+  public:
+    bool press(float x, float y, float w, float h, double now_s) {
+        float m = std::min(w, h) * 0.09f;
+        int corner = -1;
+        if (x < m && y < m)
+            corner = 0;
+        else if (x > w - m && y < m)
+            corner = 1;
+        else if (x > w - m && y > h - m)
+            corner = 2;
+        else if (x < m && y > h - m)
+            corner = 3;
+        if (corner != next_ || (next_ > 0 && now_s - started_ > 8.0)) {
+            next_ = 0;
+            if (corner != 0) return false;
+        }
+        if (next_ == 0) started_ = now_s;
+        ++next_;
+        if (next_ == 4) {
+            next_ = 0;
+            return true;
+        }
+        return false;
+    }
+
+  private:
+    int next_ = 0;
+    double started_ = 0;
+};
+
 // Where an enrolment from the admin menu goes and what it saves (platform/net/enrolment.h).
 struct EnrolTarget {
     std::string host;

@@ -29,6 +29,7 @@
 #include "kiosk/app/event_inbox.h"
 #include "kiosk/app/face_worker.h"
 #include "kiosk/app/queue_worker.h"
+#include "kiosk/app/reception_link.h"
 #include "kiosk/app/sim_reader.h"
 #include "kiosk/app/staff_link.h"
 #include "kiosk/cardfront/typed_entry.h"
@@ -44,8 +45,6 @@
 #include "platform/sdl/audio.h"
 #include "platform/sdl/video.h"
 #include "platform/system/log.h"
-#include "tools/cardfront/render.h"
-#include "tools/cardfront/scene.h"
 #include "tools/cardsim/identity.h"
 #include "tools/cardsim/photo.h"
 #include "tools/cardsim/sim_card.h"
@@ -113,39 +112,6 @@ long peak_rss_kib() {
     return 0;
 }
 
-// Four corners in order (top-left, top-right, bottom-right, bottom-left) within 8 seconds: the way out
-// for staff. A patient tapping around will not hit that by chance.
-class AdminGesture {
-  public:
-    bool press(float x, float y, float w, float h, double now_s) {
-        float m = std::min(w, h) * 0.09f;
-        int corner = -1;
-        if (x < m && y < m)
-            corner = 0;
-        else if (x > w - m && y < m)
-            corner = 1;
-        else if (x > w - m && y > h - m)
-            corner = 2;
-        else if (x < m && y > h - m)
-            corner = 3;
-        if (corner != next_ || (next_ > 0 && now_s - started_ > 8.0)) {
-            next_ = 0;
-            if (corner != 0) return false;
-        }
-        if (next_ == 0) started_ = now_s;
-        ++next_;
-        if (next_ == 4) {
-            next_ = 0;
-            return true;
-        }
-        return false;
-    }
-
-  private:
-    int next_ = 0;
-    double started_ = 0;
-};
-
 // [SECTION] The app
 
 class Kiosk {
@@ -175,8 +141,10 @@ class Kiosk {
     void start_admin();
     bool ensure_fonts();
     void admin_glyphs(const ui::AdminView& v);
-    std::unique_ptr<ReceptionTransport> reception_transport() const;
-    std::pair<std::string, int> reception_host_port() const;
+    std::unique_ptr<ReceptionTransport> reception_transport() const {
+        return open_reception(cfg_.reception, resolve_data_dir(opt_),
+                              [](const std::string& s) { log_line(s); });
+    }
 
     AppOptions opt_;
     config::KioskConfig cfg_;
@@ -316,42 +284,6 @@ bool Kiosk::start_devices() {
     return true;
 }
 
-// A connection to the configured reception (URL, the kiosk's token, the pinned certificate), or null when no
-// reception is configured. Each user gets its own (the outbox's pusher, the card worker's challenges).
-std::unique_ptr<ReceptionTransport> Kiosk::reception_transport() const {
-    const auto& rc = cfg_.reception;
-    // Configured files, else what an enrolment from the admin menu saved into the data folder.
-    std::filesystem::path data = resolve_data_dir(opt_);
-    std::string token_file = rc.token_file, ca_file = rc.ca_file;
-    if (token_file.empty() && ca_file.empty() && std::filesystem::exists(data / "reception-token") &&
-        std::filesystem::exists(data / "reception-cert.pem")) {
-        token_file = (data / "reception-token").string();
-        ca_file = (data / "reception-cert.pem").string();
-    }
-    if (token_file.empty() || ca_file.empty()) return nullptr;
-    HttpsTransportConfig hc;
-    auto [host, port] = reception_host_port();
-    hc.host = host;
-    hc.port = port;
-    hc.pinned_cert_path = ca_file;
-    std::ifstream tf(token_file);
-    std::getline(tf, hc.token);
-    if (hc.token.empty()) {
-        log_line("reception token file " + token_file + " is empty or unreadable");
-        return nullptr;
-    }
-    return std::make_unique<HttpsTransport>(hc);
-}
-
-std::pair<std::string, int> Kiosk::reception_host_port() const {
-    std::string url = cfg_.reception.url;
-    if (url.rfind("https://", 0) == 0) url = url.substr(8);
-    if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
-    if (auto colon = url.rfind(':'); colon != std::string::npos && url.find(']', colon) == std::string::npos)
-        return {url.substr(0, colon), std::atoi(url.c_str() + colon + 1)};
-    return {url, 443};
-}
-
 // The outbox, and the reception it pushes to when one is configured.
 void Kiosk::start_queue(const std::filesystem::path& data) {
     std::unique_ptr<ReceptionTransport> transport = reception_transport();
@@ -385,7 +317,10 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
 std::string Kiosk::face_camera() const {
     std::string cam = !opt_.camera.empty() ? opt_.camera : cfg_.camera.device;
     if (!cfg_.camera.enabled) cam = "none";
-    if (cam == "auto") cam = std::filesystem::exists("/dev/video0") ? "0" : "none";
+    if (cam == "auto") {  // the first video capture device (as the doctor and the set-up pages pick it)
+        auto devices = camera::list_camera_devices();
+        cam = devices.empty() ? "none" : devices.front().path;
+    }
     return cam;
 }
 
@@ -428,34 +363,10 @@ void Kiosk::start_card_front(const std::string& camera, std::function<std::strin
     front_ = std::make_unique<CardFrontWorker>(std::move(o), inbox_);
 }
 
-// Renders the demo identity's card front once and writes a short clip of it being shown to a camera (an image
-// sequence of a drawn card, not camera frames). Returns the sequence's pattern, or "none".
 std::string Kiosk::demo_card_front_clip(const std::filesystem::path& dir) {
     if (!demo_spec_) return "none";
-    std::filesystem::path clip_dir = dir / ("front-" + demo_spec_->name);
-    std::string pattern = (clip_dir / "%04d.png").string();
-    if (std::filesystem::exists(clip_dir / "0000.png") && opt_.card_photo.empty()) return pattern;
-    auto renderer = cardfront::FrontRenderer::create();
-    if (!renderer) {
-        log_line("demo card front: " + renderer.error());
-        return "none";
-    }
-    cv::Mat photo;
-    if (!opt_.card_photo.empty()) photo = cv::imread(opt_.card_photo.string());
-    cv::Mat front = (*renderer)->render(cardfront::fields_from_identity(*demo_spec_), photo);
-    cardfront::Clip clip = cardfront::make_clip(front, 7);
-    std::error_code ec;
-    std::filesystem::remove_all(clip_dir, ec);
-    std::filesystem::create_directories(clip_dir, ec);
-    for (std::size_t i = 0; i < clip.frames.size(); ++i) {
-        char name[32];
-        std::snprintf(name, sizeof name, "%04zu.png", i);
-        if (!cv::imwrite((clip_dir / name).string(), clip.frames[i])) {
-            log_line("demo card front: cannot write " + (clip_dir / name).string());
-            return "none";
-        }
-    }
-    return pattern;
+    return write_demo_card_front_clip(*demo_spec_, dir, opt_.card_photo,
+                                      [](const std::string& m) { log_line(m); });
 }
 
 void Kiosk::handle_card_front_keys(const std::vector<ui::CardFrontInput>& keys) {
@@ -516,10 +427,14 @@ void Kiosk::start_admin() {
     doctor::DoctorOptions d;
     d.config = cfg_;
     d.config.camera.device = face_camera();
+    d.config.card.transport = opt_.card;
     d.data_dir = resolve_data_dir(opt_);
+    auto files = reception_files(cfg_.reception, d.data_dir);  // an enrolment's files count
+    d.config.reception.token_file = files.token_file;
+    d.config.reception.ca_file = files.ca_file;
     d.models_dir = resolve_models_dir(opt_, cfg_.face.models_dir);
     if (d.models_dir.empty()) d.models_dir = "models";
-    auto [host, port] = reception_host_port();
+    auto [host, port] = reception_endpoint(cfg_.reception.url);
     EnrolTarget et{host, port, cfg_.flow.kiosk_id, resolve_data_dir(opt_)};
     SetupContext sc;
     sc.config = cfg_;
@@ -741,41 +656,17 @@ void Kiosk::report_buttons(const std::vector<ui::ButtonRect>& buttons) {
     }
 }
 
-// The admin and set-up pages show text from the devices and the network (reader names, error messages): any
-// character not yet in the glyph atlas is added (each at most once, so a character no font has cannot make
-// the atlas rebuild every frame).
+// The admin and set-up pages show text from the devices and the network (reader names, error messages): when
+// a page holds a character not yet in the glyph atlas, its texts join the atlas's (each character triggers
+// one rebuild at most, so a character no font has cannot make the atlas rebuild every frame).
 void Kiosk::admin_glyphs(const ui::AdminView& v) {
-    std::vector<std::string> texts{v.pin_message,  v.enrol_message,        v.enrol_target,
-                                   v.setup.title,  v.setup.help,           v.setup.note,
-                                   v.setup.result, v.setup.preview_status, v.setup.pin_message};
-    for (const auto& [k, val] : v.info)
-        texts.push_back(k + val);
-    for (const auto& c : v.checks)
-        texts.push_back(c.name + c.detail + c.fix);
-    for (const auto& c : v.setup.choices)
-        texts.push_back(c.label + c.detail);
-    for (const auto& [k, val] : v.setup.actions)
-        texts.push_back(val);
-    for (const auto& [k, val] : v.setup.summary)
-        texts.push_back(k + val);
     if (!fonts_.body) return;
-    std::string add;
-    for (std::uint32_t cp : ui::missing_codepoints(*fonts_.body, texts)) {
-        if (!admin_glyphs_tried_.insert(cp).second) continue;
-        // UTF-8 of one codepoint
-        if (cp < 0x80) {
-            add += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            add += static_cast<char>(0xC0 | (cp >> 6));
-            add += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            add += static_cast<char>(0xE0 | (cp >> 12));
-            add += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            add += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-    if (add.empty()) return;
-    admin_extra_texts_.push_back(add);
+    auto texts = ui::admin_view_texts(v);
+    bool fresh = false;
+    for (std::uint32_t cp : ui::missing_codepoints(*fonts_.body, texts))
+        fresh = admin_glyphs_tried_.insert(cp).second || fresh;
+    if (!fresh) return;
+    admin_extra_texts_.insert(admin_extra_texts_.end(), texts.begin(), texts.end());
     fonts_stale_ = true;
 }
 

@@ -1,12 +1,16 @@
 #include "kiosk/app/cardfront_worker.h"
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "kiosk/cardfront/reader.h"
 #include "platform/camera/camera_source.h"
+#include "tools/cardfront/render.h"
+#include "tools/cardfront/scene.h"
 
 namespace uk::app {
 
@@ -171,6 +175,35 @@ void CardFrontWorker::run() {
         std::lock_guard lock(mu_);
         if (generation_ == gen) scanning_ = false;
     }
+}
+
+std::string write_demo_card_front_clip(const pki::IdentitySpec& spec, const std::filesystem::path& dir,
+                                       const std::filesystem::path& card_photo,
+                                       const std::function<void(const std::string&)>& log) {
+    std::filesystem::path clip_dir = dir / ("front-" + spec.name);
+    std::string pattern = (clip_dir / "%04d.png").string();
+    if (std::filesystem::exists(clip_dir / "0000.png") && card_photo.empty()) return pattern;
+    auto renderer = cardfront::FrontRenderer::create();
+    if (!renderer) {
+        log("demo card front: " + renderer.error());
+        return "none";
+    }
+    cv::Mat photo;
+    if (!card_photo.empty()) photo = cv::imread(card_photo.string());
+    cv::Mat front = (*renderer)->render(cardfront::fields_from_identity(spec), photo);
+    cardfront::Clip clip = cardfront::make_clip(front, 7);
+    std::error_code ec;
+    std::filesystem::remove_all(clip_dir, ec);
+    std::filesystem::create_directories(clip_dir, ec);
+    for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%04zu.png", i);
+        if (!cv::imwrite((clip_dir / name).string(), clip.frames[i])) {
+            log("demo card front: cannot write " + (clip_dir / name).string());
+            return "none";
+        }
+    }
+    return pattern;
 }
 
 }  // namespace uk::app

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,7 @@
 #include "kiosk/app/event_inbox.h"
 #include "kiosk/core/secure.h"
 #include "kiosk/ui/screens.h"
+#include "tools/pki/pki.h"
 
 namespace uk::app {
 
@@ -76,5 +78,12 @@ class CardFrontWorker {
     std::optional<MatchCodeB> code_;
     std::thread thread_;
 };
+
+// The demo: renders the simulated card's front (the fictional design of tools/cardfront, from the identity)
+// once into <dir>/front-<identity>/ as a short image sequence of it being shown to a camera (a drawn card,
+// not camera frames), for the card-front worker to read. Returns the sequence's pattern, or "none".
+std::string write_demo_card_front_clip(const pki::IdentitySpec& spec, const std::filesystem::path& dir,
+                                       const std::filesystem::path& card_photo,
+                                       const std::function<void(const std::string&)>& log);
 
 }  // namespace uk::app

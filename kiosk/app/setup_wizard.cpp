@@ -13,6 +13,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "kiosk/app/reception_link.h"
 #include "kiosk/card/mynumber_card.h"
 #include "kiosk/core/facility.h"
 
@@ -184,10 +185,10 @@ SetupWizard::Outcome SetupWizard::handle(const ui::AdminInput& k) {
                 });
             } else if (k.value == "test_reception" && !test_) {
                 doctor::DoctorOptions o = ctx_.doctor;
-                // An enrolment made on these pages pinned the reception's certificate in the data folder.
-                auto pinned = ctx_.data_dir / "reception-cert.pem";
-                if (o.config.reception.ca_file.empty() && std::filesystem::exists(pinned))
-                    o.config.reception.ca_file = pinned.string();
+                // An enrolment made on these pages saved the token and pinned certificate in the data folder.
+                auto files = reception_files(o.config.reception, ctx_.data_dir);
+                o.config.reception.token_file = files.token_file;
+                o.config.reception.ca_file = files.ca_file;
                 result_step_ = Step::Reception;
                 test_ = std::async(std::launch::async, [o] {
                     auto r = doctor::check_reception(o);

@@ -51,6 +51,24 @@ std::vector<std::string> admin_texts() {
     return texts;
 }
 
+std::vector<std::string> admin_view_texts(const AdminView& v) {
+    const SetupView& s = v.setup;
+    std::vector<std::string> texts{v.pin_message, v.enrol_message, v.enrol_target, v.code,
+                                   s.title,       s.help,          s.note,         s.result,
+                                   s.pin_message, s.preview_status};
+    for (const auto& [k, val] : v.info)
+        texts.push_back(k + val);
+    for (const auto& c : v.checks)
+        texts.push_back(c.name + c.detail + c.fix);
+    for (const auto& c : s.choices)
+        texts.push_back(c.label + c.detail);
+    for (const auto& [k, val] : s.actions)
+        texts.push_back(val);
+    for (const auto& [k, val] : s.summary)
+        texts.push_back(k + val);
+    return texts;
+}
+
 std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                                    std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;

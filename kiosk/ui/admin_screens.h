@@ -111,5 +111,7 @@ std::vector<AdminInput> draw_admin(const AdminView& view, const FontSet& fonts,
 
 // Every fixed label the admin pages show (for the glyph atlas).
 std::vector<std::string> admin_texts();
+// The texts of one admin view that come from outside (reader names, results, messages), for the atlas.
+std::vector<std::string> admin_view_texts(const AdminView& v);
 
 }  // namespace uk::ui

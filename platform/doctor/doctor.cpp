@@ -2,7 +2,6 @@
 
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
-#include <fnmatch.h>
 #include <openssl/evp.h>
 
 #include <httplib.h>
@@ -12,7 +11,9 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
+#include "platform/camera/camera_source.h"
 #include "platform/doctor/model_sums.h"
+#include "platform/pcsc/pcsc.h"
 
 namespace uk::doctor {
 namespace {
@@ -33,61 +34,12 @@ struct PcscContext {
     }
     PcscContext(const PcscContext&) = delete;
     PcscContext& operator=(const PcscContext&) = delete;
-
-    std::vector<std::string> readers(LONG& err) const {
-        std::vector<std::string> out;
-        DWORD len = 0;
-        err = SCardListReaders(ctx, nullptr, nullptr, &len);
-        if (err != SCARD_S_SUCCESS) return out;
-        std::string buf(len, '\0');
-        err = SCardListReaders(ctx, nullptr, buf.data(), &len);
-        if (err != SCARD_S_SUCCESS) return out;
-        for (const char* p = buf.c_str(); *p; p += std::strlen(p) + 1)
-            out.emplace_back(p);
-        return out;
-    }
 };
 
 std::string pcsc_text(LONG rv) {
     std::ostringstream s;
     s << pcsc_stringify_error(rv) << " (0x" << std::hex << static_cast<unsigned long>(rv) << ")";
     return s.str();
-}
-
-// The reader the kiosk would use: the configured name or pattern, else the first one.
-std::optional<std::string> chosen_reader(const std::vector<std::string>& readers,
-                                         const std::string& pattern) {
-    for (const auto& r : readers)
-        if (pattern.empty() || r == pattern || fnmatch(pattern.c_str(), r.c_str(), 0) == 0) return r;
-    return std::nullopt;
-}
-
-// [SECTION] Camera
-
-// The video* device nodes in `dir` ("video0", "video2", ...), lowest number first.
-std::vector<std::string> video_nodes(const std::filesystem::path& dir) {
-    std::vector<std::pair<int, std::string>> found;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-        std::string name = e.path().filename().string();
-        std::string digits = name.rfind("video", 0) == 0 ? name.substr(5) : "";
-        if (digits.empty() || digits.size() > 4 ||
-            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            continue;
-        found.emplace_back(std::stoi(digits), name);
-    }
-    std::sort(found.begin(), found.end());
-    std::vector<std::string> out;
-    for (auto& [n, name] : found)
-        out.push_back(std::move(name));
-    return out;
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-    std::string out;
-    for (const auto& p : parts)
-        out += (out.empty() ? "" : sep) + p;
-    return out;
 }
 
 // [SECTION] Files
@@ -153,17 +105,15 @@ CheckResult check_camera(const DoctorOptions& o) {
         "check-in";
     std::string dev = cam.device;
     if (dev == "none") return fail("camera", kBitCamera, "no camera in use (device \"none\")", no_camera_fix);
-    if (dev == "auto") {
-        auto nodes = video_nodes(o.device_dir);
-        if (nodes.empty())
-            return fail("camera", kBitCamera, "no camera found (auto): no /dev/video* device", no_camera_fix);
-        if (nodes.front() != "video0")
-            return fail(
-                "camera", kBitCamera,
-                "no camera found (auto): /dev/video0 is missing, and auto uses only that one (found: /dev/" +
-                    join(nodes, ", /dev/") + ")",
-                "set camera.device = \"/dev/" + nodes.front() + "\", or " + no_camera_fix);
-        dev = "0";
+    std::string how;
+    if (dev == "auto") {  // the first video capture device, as the kiosk picks it
+        auto devices = camera::list_camera_devices(o.video4linux_dir);
+        if (devices.empty())
+            return fail("camera", kBitCamera,
+                        "no camera found (auto): no video capture device in " + o.video4linux_dir.string(),
+                        no_camera_fix);
+        dev = devices.front().path;
+        how = " (auto: " + devices.front().name + ")";
     }
     cv::VideoCapture cap;
     bool is_index =
@@ -173,7 +123,7 @@ CheckResult check_camera(const DoctorOptions& o) {
         is_index ? cap.open(std::stoi(dev), cv::CAP_ANY, params) : cap.open(dev, cv::CAP_ANY, params);
     if (!opened)
         return fail(
-            "camera", kBitCamera, "cannot open camera \"" + dev + "\"",
+            "camera", kBitCamera, "cannot open camera \"" + dev + "\"" + how,
             "plug the USB camera in, check `ls /dev/video*` and [camera] device in the configuration; the "
             "kiosk offers PIN and staff check until it is back");
     cv::Mat frame;
@@ -181,7 +131,7 @@ CheckResult check_camera(const DoctorOptions& o) {
         return fail("camera", kBitCamera, "camera \"" + dev + "\" opened but gave no frame",
                     "check the cable and that no other program holds the camera");
     return ok("camera", kBitCamera,
-              "camera \"" + dev + "\" gives " + std::to_string(frame.cols) + "x" +
+              "camera \"" + dev + "\"" + how + " gives " + std::to_string(frame.cols) + "x" +
                   std::to_string(frame.rows) + " frames");
 }
 
@@ -196,48 +146,52 @@ CheckResult check_pcscd(const DoctorOptions& o) {
     return ok("pcscd", kBitPcscd, "pcscd answers");
 }
 
+// The readers as the kiosk sees them (platform/pcsc), and the one it would use: the first matching
+// card.reader (a name, a part of one, or a glob), as pcsc::reader_matches decides for the kiosk itself.
+struct Readers {
+    std::vector<pcsc::ReaderStatus> all;
+    const pcsc::ReaderStatus* chosen = nullptr;
+    std::string names;  // "A, B"
+};
+
+Readers readers_for(const std::vector<pcsc::ReaderStatus>& all, const std::string& pattern) {
+    Readers r{all, nullptr, ""};
+    for (const auto& x : r.all) {
+        r.names += (r.names.empty() ? "" : ", ") + x.name;
+        if (!r.chosen && pcsc::reader_matches(x.name, pattern)) r.chosen = &x;
+    }
+    return r;
+}
+
 CheckResult check_reader(const DoctorOptions& o) {
     if (demo_card(o)) return ok("reader", kBitReader, "demo card (simulated): no card reader used");
-    PcscContext pc;
-    if (pc.rv != SCARD_S_SUCCESS)
+    auto st = pcsc::reader_statuses();
+    if (!st)
         return fail("reader", kBitReader, "cannot list readers: pcscd is not available", "fix pcscd first");
-    LONG err = 0;
-    auto readers = pc.readers(err);
-    if (err == SCARD_E_NO_READERS_AVAILABLE || readers.empty())
+    if (st->empty())
         return fail("reader", kBitReader, "no card reader is connected",
                     "plug the card reader in; `pcsc_scan` lists what pcscd sees");
-    if (err != SCARD_S_SUCCESS)
-        return fail("reader", kBitReader, "listing readers failed: " + pcsc_text(err), "");
-    auto r = chosen_reader(readers, o.config.card.reader);
-    std::string all;
-    for (const auto& x : readers)
-        all += (all.empty() ? "" : ", ") + x;
-    if (!r)
+    Readers r = readers_for(*st, o.config.card.reader);
+    if (!r.chosen)
         return fail("reader", kBitReader,
-                    "no reader matches \"" + o.config.card.reader + "\" (found: " + all + ")",
+                    "no reader matches \"" + o.config.card.reader + "\" (found: " + r.names + ")",
                     "set [card] reader to one of the names found, or a pattern like \"SONY*\"");
     return ok("reader", kBitReader,
-              "using \"" + *r + "\"" + (readers.size() > 1 ? " (found: " + all + ")" : ""));
+              "using \"" + r.chosen->name + "\"" + (r.all.size() > 1 ? " (found: " + r.names + ")" : ""));
 }
 
 CheckResult check_card(const DoctorOptions& o) {
     if (demo_card(o)) return ok("card", kBitCard, "demo card (simulated): no card on a reader to check");
-    PcscContext pc;
-    if (pc.rv != SCARD_S_SUCCESS) return fail("card", kBitCard, "cannot check: pcscd is not available", "");
-    LONG err = 0;
-    auto readers = pc.readers(err);
-    auto r = chosen_reader(readers, o.config.card.reader);
-    if (!r) return fail("card", kBitCard, "cannot check: no reader", "fix the reader first");
-    SCARD_READERSTATE st{};
-    st.szReader = r->c_str();
-    st.dwCurrentState = SCARD_STATE_UNAWARE;
-    err = SCardGetStatusChange(pc.ctx, 0, &st, 1);
-    if (err != SCARD_S_SUCCESS) return fail("card", kBitCard, "reader status failed: " + pcsc_text(err), "");
-    if (!(st.dwEventState & SCARD_STATE_PRESENT))
+    auto st = pcsc::reader_statuses();
+    if (!st) return fail("card", kBitCard, "cannot check: pcscd is not available", "");
+    Readers r = readers_for(*st, o.config.card.reader);
+    if (!r.chosen) return fail("card", kBitCard, "cannot check: no reader", "fix the reader first");
+    if (!r.chosen->card_present)
         return warn(
             "card", kBitCard, "no card on the reader",
-            "place a test card and run again, or run `uketsuke-card` for its certificate and PIN tries");
-    if (st.dwEventState & SCARD_STATE_MUTE)
+            "place a test card and run again (the set-up pages read it: admin menu -> 設定 Set-up), or run "
+            "`uketsuke-card` for its certificate and PIN tries");
+    if (r.chosen->card_mute)
         return fail("card", kBitCard, "the card on the reader does not answer (mute)",
                     "turn the card over or try another card");
     return ok("card", kBitCard, "a card is present (details: `uketsuke-card`)");

@@ -20,8 +20,7 @@ struct DoctorOptions {
         "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
         "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"};
     int camera_timeout_ms = 3000;
-    std::filesystem::path device_dir =
-        "/dev";  // where camera "auto" looks for video* nodes (tests: a temp dir)
+    std::filesystem::path video4linux_dir = "/sys/class/video4linux";  // camera "auto" (tests: a temp tree)
 };
 
 // Exit-code bits, documented in docs/configuration.md.
@@ -35,7 +34,7 @@ inline constexpr unsigned kBitReception = 1u << 6;
 inline constexpr unsigned kBitClock = 1u << 7;
 inline constexpr unsigned kBitDisk = 1u << 8;
 
-// Camera "auto" is index 0 when <device_dir>/video0 exists, as the kiosk resolves it (kiosk/app/app.cpp).
+// Camera "auto" is the first video capture device (camera::list_camera_devices), as the kiosk picks it.
 CheckResult check_camera(const DoctorOptions& o);
 // With card.transport "sim" (the demo card) pcscd, reader and card are not used: the three report ok and say
 // so.

@@ -50,33 +50,31 @@ TEST(Doctor, MissingCameraFails) {
 TEST(Doctor, AutoCameraWithoutVideoDevicesSaysNoCameraFound) {
     auto o = options();
     o.config.camera.device = "auto";
-    o.device_dir = temp_dir("uk-doctor-dev-empty");
-    std::ofstream(o.device_dir / "null") << "";
+    o.video4linux_dir = temp_dir("uk-doctor-v4l-empty");
     auto r = check_camera(o);
     EXPECT_EQ(r.status, Status::Fail);
-    EXPECT_EQ(r.detail, "no camera found (auto): no /dev/video* device");
+    EXPECT_EQ(r.detail, "no camera found (auto): no video capture device in " + o.video4linux_dir.string());
     EXPECT_NE(r.fix.find("plug a USB camera in"), std::string::npos) << r.fix;
     EXPECT_NE(r.fix.find("camera.enabled = false for PIN-only"), std::string::npos) << r.fix;
 }
 
-TEST(Doctor, AutoCameraWithoutVideo0NamesTheDevicesFound) {
-    // The kiosk resolves "auto" to /dev/video0 only (kiosk/app/app.cpp), so another node is not used.
+TEST(Doctor, AutoCameraIsTheFirstCaptureDeviceAsTheKioskPicksIt) {
+    // A camera's metadata node (index 1) is not a camera; the first capture node is, whatever its number.
     auto o = options();
     o.config.camera.device = "auto";
-    o.device_dir = temp_dir("uk-doctor-dev-video2");
-    for (const char* n : {"video10", "video2", "videos", "video-x"})
-        std::ofstream(o.device_dir / n) << "";
+    o.video4linux_dir = temp_dir("uk-doctor-v4l");
+    for (auto [node, index] : {std::pair{"video7", "1"}, std::pair{"video9", "0"}}) {
+        fs::create_directories(o.video4linux_dir / node);
+        std::ofstream(o.video4linux_dir / node / "index") << index << "\n";
+        std::ofstream(o.video4linux_dir / node / "name") << "Fake cam\n";
+    }
     auto r = check_camera(o);
-    EXPECT_EQ(r.status, Status::Fail);
-    EXPECT_EQ(
-        r.detail,
-        "no camera found (auto): /dev/video0 is missing, and auto uses only that one (found: /dev/video2, "
-        "/dev/video10)");
-    EXPECT_EQ(r.fix.rfind("set camera.device = \"/dev/video2\"", 0), 0u) << r.fix;
+    EXPECT_EQ(r.status, Status::Fail);  // there is no /dev/video9 here
+    EXPECT_EQ(r.detail, "cannot open camera \"/dev/video9\" (auto: Fake cam)");
 }
 
 TEST(Doctor, CameraNoneSaysNoCameraInUse) {
-    // What the admin menu passes when the kiosk runs with --camera none or "auto" found no /dev/video0.
+    // What the admin menu passes when the kiosk runs with --camera none or "auto" found no camera.
     auto o = options();
     o.config.camera.device = "none";
     auto r = check_camera(o);
@@ -88,7 +86,6 @@ TEST(Doctor, CameraNoneSaysNoCameraInUse) {
 TEST(Doctor, DisabledCameraIsOk) {
     auto o = options();
     o.config.camera.enabled = false;
-    o.device_dir = temp_dir("uk-doctor-dev-disabled");
     EXPECT_EQ(check_camera(o).status, Status::Ok);
 }
 
