@@ -117,7 +117,9 @@ void SetupWizard::go(std::size_t index) {
     if (index >= steps_.size()) return;
     index_ = index;
     result_.clear();
-    pin_.clear();
+    pin_.clear();  // a half-typed admin PIN does not survive leaving the step
+    pin_first_.clear();
+    pin_confirming_ = false;
     if (step() == Step::Camera)
         restart_preview();
     else
@@ -280,7 +282,8 @@ SetupWizard::Outcome SetupWizard::save() {
         ctx_.log("set-up: " + save_problem_);
         return Outcome::Stay;
     }
-    ctx_.log("set-up saved to " + file.string() + "; restarting");
+    ctx_.log("set-up saved to " + file.string() +
+             "; the kiosk exits to start again with it (systemd restarts it)");
     return Outcome::Saved;
 }
 

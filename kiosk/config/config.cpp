@@ -451,6 +451,9 @@ std::vector<ConfigError> apply_setup_text(KioskConfig& cfg, std::string_view tex
     keep_setup_keys(c, root);
     KioskConfig merged = cfg;
     read_config(c, root, merged, true);
+    // A camera chosen on the kiosk is a camera in use, even where kiosk.toml had turned the camera off.
+    if (auto dev = root.at_path("camera.device").value<std::string>(); dev && *dev != "none")
+        merged.camera.enabled = true;
     auto errors = c.take();
     if (errors.empty()) cfg = std::move(merged);
     return errors;

@@ -12,6 +12,8 @@
 
 namespace uk::ui {
 
+inline constexpr const char* kAdminDelete = "1字消す Delete";  // the admin keypads' delete key
+
 struct Draw {
     const FontSet& f;
     std::vector<ButtonRect>& buttons;

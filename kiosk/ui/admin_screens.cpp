@@ -20,7 +20,6 @@ constexpr const char* kRunning = "診断中… Checking…";
 constexpr const char* kBackToCheckin = "受付に戻る Back to check-in";
 constexpr const char* kRestart = "再起動 Restart the kiosk";
 constexpr const char* kMenu = "メニュー Menu";
-constexpr const char* kDelete = "1字消す Delete";
 constexpr const char* kOk = "OK";
 constexpr const char* kChecking = "確認中… Checking…";
 constexpr const char* kFix = "対処 Fix: ";
@@ -40,8 +39,8 @@ std::vector<std::string> admin_texts() {
     std::vector<std::string> texts = setup_texts();
     texts.insert(
         texts.end(),
-        {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kDelete, kOk,
-         kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet, kSetup, kBackToSetup,
+        {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kAdminDelete,
+         kOk, kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet, kSetup, kBackToSetup,
          "登録しました Enrolled. 指紋 Fingerprint 再起動で有効 restart to use it 登録できません Not enrolled "
          "(face key not registered: no qualification simulator)",
          // what the app puts into pin_message and info
@@ -180,7 +179,7 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                 out.push_back({AdminInput::Key::CodeChar, c});
         }
         float y5 = y + 4 * (kh + kg);
-        if (d.button("admin.code.delete", kDelete, pad, y5, 2 * kw + kg, kh, false,
+        if (d.button("admin.code.delete", kAdminDelete, pad, y5, 2 * kw + kg, kh, false,
                      !v.code.empty() && !v.enrolling))
             out.push_back({AdminInput::Key::Delete, 0});
         if (d.button("admin.code.send", kSend, pad + 6 * (kw + kg), y5, 2 * kw + kg, kh, true,

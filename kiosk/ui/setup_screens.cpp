@@ -8,7 +8,6 @@
 namespace uk::ui {
 
 namespace {
-constexpr const char* kDelete = "1字消す Delete";
 constexpr const char* kPrev = "戻る Previous";
 constexpr const char* kNext = "次へ Next";
 constexpr const char* kSave = "保存して再起動 Save and restart";
@@ -73,7 +72,7 @@ void Draw::keypad(const std::string& prefix, float y, float W, float H, float bo
             out.push_back({AdminInput::Key::Digit, keys[i]});
     }
     float y3 = y + 3 * (kh + kg);
-    if (button((prefix + ".delete").c_str(), kDelete, kx, y3, kw, kh, false, typed > 0 && !busy))
+    if (button((prefix + ".delete").c_str(), kAdminDelete, kx, y3, kw, kh, false, typed > 0 && !busy))
         out.push_back({AdminInput::Key::Delete, 0});
     if (button((prefix + ".0").c_str(), "0", kx + kw + kg, y3, kw, kh, false, !busy))
         out.push_back({AdminInput::Key::Digit, '0'});
@@ -82,7 +81,7 @@ void Draw::keypad(const std::string& prefix, float y, float W, float H, float bo
 }
 
 std::vector<std::string> setup_texts() {
-    return {kDelete, kPrev, kNext, kSave, kRunning, kDefault, kPinFirst, kPinAgain};
+    return {kAdminDelete, kPrev, kNext, kSave, kRunning, kDefault, kPinFirst, kPinAgain};
 }
 
 void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {

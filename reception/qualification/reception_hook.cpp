@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reception/qualification/web_assets.h"
+#include "reception/server/http_json.h"
 
 namespace uk::qualification {
 
@@ -13,14 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-void reply(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json; charset=utf-8");
-}
-
-void reply_error(httplib::Response& res, int status, const std::string& message) {
-    reply(res, status, json{{"error", message}, {"status", status}});
-}
+using reception::reply;  // reception/server/http_json.h
+using reception::reply_error;
 
 std::optional<json> parse_body(const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {

@@ -4,7 +4,6 @@
 // Elsewhere: the event hub (store changes -> SSE frames for every open monitor stream) and the guards in
 // service_internal.h; the kiosk API (enrolment, check-ins, heartbeats, alerts, visual-check requests) in
 // service_kiosk_api.cpp; the staff API (log-in, session, queue, actions, events) in service_staff_api.cpp.
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 
 #include "platform/system/log.h"
 #include "reception/server/service_internal.h"
+#include "reception/server/tls.h"
 #include "reception/server/web_assets.h"
 
 namespace uk::reception {
@@ -21,15 +21,6 @@ using nlohmann::json;
 namespace detail {
 
 // [SECTION] Helpers
-
-void reply(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json; charset=utf-8");
-}
-
-void reply_error(httplib::Response& res, int status, const std::string& message) {
-    reply(res, status, json{{"error", message}, {"status", status}});
-}
 
 bool is_json_content(const httplib::Request& req) {
     std::string ct = req.get_header_value("Content-Type");
@@ -72,24 +63,7 @@ bool one_of(const std::string& v, std::initializer_list<std::string_view> allowe
 
 using namespace detail;
 
-namespace {
-
-// The DER of the first certificate in a PEM file (what the kiosk sees in the TLS handshake); empty on error.
-std::string leaf_der(const std::string& cert_path) {
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(cert_path.c_str(), "r"), &std::fclose);
-    if (!f) return {};
-    std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
-                                                &X509_free);
-    if (!cert) return {};
-    unsigned char* der = nullptr;
-    int n = i2d_X509(cert.get(), &der);
-    if (n <= 0) return {};
-    std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
-    OPENSSL_free(der);
-    return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // [SECTION] Impl
 
@@ -100,7 +74,10 @@ ReceptionService::Impl::Impl(ServiceConfig c, Store& s, const Clock& k, TlsFiles
       tls(std::move(t)),
       hub(s, static_cast<std::size_t>(cfg.max_event_streams)),
       enrol_guard(cfg.enrol_attempts),
-      cert_der(leaf_der(tls.cert_path)) {
+      cert_der([this] {
+          auto der = certificate_der(tls.cert_path);  // what the kiosk sees in the TLS handshake
+          return der ? *der : std::string();          // empty: enrolment refused with a clear message
+      }()) {
     store.set_change_listener([this](const Change& ch) { hub.on_change(ch); });
     server = std::make_unique<httplib::SSLServer>(tls.cert_path.c_str(), tls.key_path.c_str());
     if (server->is_valid()) {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reception/server/auth.h"
+#include "reception/server/http_json.h"
 #include "reception/server/metrics.h"
 #include "reception/server/service.h"
 
@@ -31,8 +32,8 @@ using nlohmann::json;
 
 // [SECTION] Helpers (service.cpp)
 
-void reply(httplib::Response& res, int status, const json& body);
-void reply_error(httplib::Response& res, int status, const std::string& message);
+using reception::reply;  // reception/server/http_json.h
+using reception::reply_error;
 bool is_json_content(const httplib::Request& req);
 std::string cookie_value(const httplib::Request& req, std::string_view name);
 std::int64_t unix_ms(WallTime t);

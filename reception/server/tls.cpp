@@ -105,7 +105,7 @@ Result<TlsFiles> ensure_self_signed(const std::string& dir, const std::string& h
     return files;
 }
 
-Result<std::string> certificate_fingerprint(const std::string& cert_path) {
+Result<std::string> certificate_der(const std::string& cert_path) {
     std::unique_ptr<FILE, FileClose> f(std::fopen(cert_path.c_str(), "r"));
     if (!f) return Error{"cannot read " + cert_path};
     std::unique_ptr<X509, X509Free> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
@@ -113,10 +113,15 @@ Result<std::string> certificate_fingerprint(const std::string& cert_path) {
     unsigned char* der = nullptr;
     int len = i2d_X509(cert.get(), &der);
     if (len <= 0) return Error{cert_path + ": cannot encode the certificate as DER"};
-    std::string out = enrolment::fingerprint_of_der(
-        std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
+    std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
     OPENSSL_free(der);
     return out;
+}
+
+Result<std::string> certificate_fingerprint(const std::string& cert_path) {
+    auto der = certificate_der(cert_path);
+    if (!der) return Error{der.error()};
+    return enrolment::fingerprint_of_der(*der);
 }
 
 }  // namespace uk::reception

@@ -20,5 +20,7 @@ Result<TlsFiles> ensure_self_signed(const std::string& dir, const std::string& h
 
 // "SHA256:AB:CD:..." fingerprint of the first certificate in a PEM file (what staff compare on a kiosk).
 Result<std::string> certificate_fingerprint(const std::string& cert_path);
+// The DER of the (first) certificate in a PEM file.
+Result<std::string> certificate_der(const std::string& cert_path);
 
 }  // namespace uk::reception

@@ -63,6 +63,18 @@ TEST(SetupFile, WhatTheSetupPagesWriteReadsBackOverTheConfiguration) {
     EXPECT_EQ(cfg.flow.facility.code, "1312345678");
 }
 
+TEST(SetupFile, ACameraChosenOnTheKioskIsInUseEvenIfTheFileTurnedItOff) {
+    KioskConfig cfg = base();
+    cfg.camera.enabled = false;
+    EXPECT_EQ(setup_choices_of(cfg).camera, "none");
+    KioskConfig off = cfg;
+    ASSERT_TRUE(apply_setup_text(off, "[camera]\ndevice = \"none\"\n", "kiosk-setup.toml").empty());
+    EXPECT_FALSE(off.camera.enabled);
+    ASSERT_TRUE(apply_setup_text(cfg, "[camera]\ndevice = \"/dev/video0\"\n", "kiosk-setup.toml").empty());
+    EXPECT_TRUE(cfg.camera.enabled);
+    EXPECT_EQ(cfg.camera.device, "/dev/video0");
+}
+
 TEST(SetupFile, KeysThatBelongInTheConfigurationFileAreRefused) {
     KioskConfig cfg = base();
     auto errors =

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "kiosk/app/setup_wizard.h"
@@ -98,7 +99,10 @@ class Wizard : public ::testing::Test {
         ctx.config = *r.config;
         ctx.data_dir = dir;
         ctx.need_admin_pin = true;
-        ctx.log = [this](const std::string& s) { log.push_back(s); };
+        ctx.log = [this](const std::string& s) {  // also called from the reader thread
+            std::lock_guard lock(log_mu);
+            log.push_back(s);
+        };
     }
     void TearDown() override { fs::remove_all(dir); }
     static ui::AdminInput key(ui::AdminInput::Key k, std::string value = {}) {
@@ -112,6 +116,7 @@ class Wizard : public ::testing::Test {
     }
     fs::path dir;
     SetupContext ctx;
+    std::mutex log_mu;
     std::vector<std::string> log;
 };
 
@@ -179,8 +184,11 @@ TEST_F(Wizard, TakesEveryStepAndSavesWhatItShows) {
     const std::string hash = w.choices().admin_pin_hash;
     ASSERT_EQ(sodium_init() >= 0, true);
     EXPECT_EQ(crypto_pwhash_str_verify(hash.c_str(), "1357", 4), 0);
-    for (const auto& line : log)
-        EXPECT_EQ(line.find("1357"), std::string::npos) << line;
+    {
+        std::lock_guard lock(log_mu);
+        for (const auto& line : log)
+            EXPECT_EQ(line.find("1357"), std::string::npos) << line;
+    }
 
     w.handle(key(Key::SetupNext));
     ASSERT_EQ(w.step_name(), "setup_finish");
