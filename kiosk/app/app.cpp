@@ -295,15 +295,19 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
                                             [](const std::string& s) { log_line(s); });
     staff_ =
         std::make_unique<StaffLink>(reception_transport(), inbox_, [](const std::string& s) { log_line(s); });
-    // The heartbeat's reader state: pcscd and a reader matching card.reader, asked before each beat (the
-    // demo's simulated card is always there).
-    if (opt_.card == "pcsc")
-        staff_->set_reader_probe([pattern = cfg_.card.reader]() -> std::string {
-            auto st = pcsc::reader_statuses();
-            if (!st) return "no_card_service";
-            for (const auto& r : *st)
-                if (pcsc::reader_matches(r.name, pattern)) return "ok";
-            return "no_reader";
+    // The heartbeat looks at the devices just before each beat: pcscd and a reader matching card.reader (the
+    // demo's simulated card is always there), and the face camera's device node (unplugged: "error").
+    staff_->set_health_probe(
+        [pcsc = opt_.card == "pcsc", pattern = cfg_.card.reader, cam = face_camera()](KioskHealth& h) {
+            if (pcsc) {
+                auto st = pcsc::reader_statuses();
+                h.reader = st ? "no_reader" : "no_card_service";
+                if (st)
+                    for (const auto& r : *st)
+                        if (pcsc::reader_matches(r.name, pattern)) h.reader = "ok";
+            }
+            if (h.camera == "ok" && cam.rfind("/dev/", 0) == 0 && !std::filesystem::exists(cam))
+                h.camera = "error";
         });
     // The key that signs face statements (registered with the reception at enrolment).
     auto key = KioskKey::load_or_create(data / "face-key.pem");
@@ -800,7 +804,7 @@ int Kiosk::run() {
         if (now_s >= next_health_s_ && staff_ && staff_->connected()) {
             KioskHealth h;
             h.camera = face_ ? (flow_.state().camera_ok ? "ok" : "error") : "none";
-            h.reader = "ok";  // the demo's simulated card; with a real reader the link asks pcscd (above)
+            h.reader = "ok";  // the link's probe asks pcscd before sending (start_queue)
             h.outbox_depth = outbox_ ? outbox_->pending() : 0;
             h.version = UK_VERSION;
             staff_->set_health(h);

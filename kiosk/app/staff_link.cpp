@@ -112,7 +112,7 @@ void StaffLink::run() {
             }
         }
         if (health_set && std::chrono::steady_clock::now() >= next_beat) {
-            if (reader_probe_) health.reader = reader_probe_();  // asked now, on this thread
+            if (health_probe_) health_probe_(health);  // the devices as they are now, asked on this thread
             auto r = client.send_heartbeat(health);
             if (!r && !beat_failed && log_) log_("heartbeat not delivered: " + r.error());
             if (r && beat_failed && log_) log_("heartbeat delivered again");

@@ -34,9 +34,10 @@ class StaffLink {
 
     bool connected() const { return transport_ != nullptr; }
     void set_health(const KioskHealth& h);
-    // Asked on the link's thread before each heartbeat for the reader's state ("ok", "no_reader",
-    // "no_card_service"); set before the first heartbeat. Without it the app's set_health() value is sent.
-    void set_reader_probe(std::function<std::string()> probe) { reader_probe_ = std::move(probe); }
+    // Called on the link's thread just before each heartbeat to look at the devices as they are now (the
+    // reader through pcscd, the camera's device node) and correct what set_health() said; set it before the
+    // first heartbeat.
+    void set_health_probe(std::function<void(KioskHealth&)> probe) { health_probe_ = std::move(probe); }
     void alert(const std::string& kind, const std::string& message);
     void request_visual_check(const std::string& request_id, int ticket);
     void cancel_visual_check();
@@ -47,7 +48,7 @@ class StaffLink {
     EventInbox& inbox_;
     std::function<void(const std::string&)> log_;
     std::chrono::milliseconds heartbeat_every_, poll_every_;
-    std::function<std::string()> reader_probe_;
+    std::function<void(KioskHealth&)> health_probe_;
 
     std::mutex mu_;
     std::condition_variable cv_;

@@ -58,7 +58,7 @@ TEST(StaffLink, HeartbeatsCarryTheDevicesAndTheReaderAsItIsNow) {
     EventInbox inbox;
     StaffLink link(std::move(t), inbox, {}, 30ms, 10ms);
     std::atomic<int> reader{0};
-    link.set_reader_probe([&reader]() -> std::string { return reader == 0 ? "no_reader" : "ok"; });
+    link.set_health_probe([&reader](KioskHealth& now) { now.reader = reader == 0 ? "no_reader" : "ok"; });
     KioskHealth h;
     h.camera = "none";
     h.outbox_depth = 2;
