@@ -306,7 +306,10 @@ void Kiosk::start_queue(const std::filesystem::path& data) {
                     for (const auto& r : *st)
                         if (pcsc::reader_matches(r.name, pattern)) h.reader = "ok";
             }
-            if (h.camera == "ok" && cam.rfind("/dev/", 0) == 0 && !std::filesystem::exists(cam))
+            std::string node = !cam.empty() && cam.find_first_not_of("0123456789") == std::string::npos
+                                   ? "/dev/video" + cam  // a device index
+                                   : cam;
+            if (h.camera == "ok" && node.rfind("/dev/", 0) == 0 && !std::filesystem::exists(node))
                 h.camera = "error";
         });
     // The key that signs face statements (registered with the reception at enrolment).
