@@ -54,9 +54,10 @@ void Metrics::checkin_refused(int status) {
     ++refused_[status];
 }
 
-void Metrics::heartbeat(const std::string& kiosk_id, long long outbox_depth, WallTime at) {
+void Metrics::heartbeat(const std::string& kiosk_id, long long outbox_depth, const std::string& reader,
+                        const std::string& camera, WallTime at) {
     std::lock_guard lock(mu_);
-    kiosks_[kiosk_id] = Kiosk{outbox_depth, at};
+    kiosks_[kiosk_id] = Kiosk{outbox_depth, reader, camera, at};
 }
 
 std::string Metrics::render(WallTime now) const {
@@ -97,6 +98,17 @@ std::string Metrics::render(WallTime now) const {
          "# TYPE uketsuke_kiosk_outbox_depth gauge\n";
     for (const auto& [id, k] : kiosks_)
         o << "uketsuke_kiosk_outbox_depth{kiosk=\"" << label(id) << "\"} " << k.outbox_depth << "\n";
+    o << "# HELP uketsuke_kiosk_device_up Whether a kiosk's card reader and camera worked at its last "
+         "heartbeat "
+         "(a kiosk without a camera has none).\n"
+         "# TYPE uketsuke_kiosk_device_up gauge\n";
+    for (const auto& [id, k] : kiosks_) {
+        o << "uketsuke_kiosk_device_up{kiosk=\"" << label(id) << "\",device=\"reader\"} "
+          << (k.reader == "ok" ? 1 : 0) << "\n";
+        if (k.camera != "none")
+            o << "uketsuke_kiosk_device_up{kiosk=\"" << label(id) << "\",device=\"camera\"} "
+              << (k.camera == "ok" ? 1 : 0) << "\n";
+    }
     o << "# HELP uketsuke_kiosk_heartbeat_age_seconds Seconds since a kiosk's last heartbeat.\n"
          "# TYPE uketsuke_kiosk_heartbeat_age_seconds gauge\n";
     for (const auto& [id, k] : kiosks_) {

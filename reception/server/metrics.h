@@ -19,7 +19,9 @@ class Metrics {
     void checkin_stored(const CheckinRecord& r, std::chrono::microseconds latency);
     // A check-in refused (4xx) or failed (5xx): counted by status code.
     void checkin_refused(int status);
-    void heartbeat(const std::string& kiosk_id, long long outbox_depth, WallTime at);
+    // A kiosk's heartbeat: its outbox depth and its devices ("ok", "no_reader", "none", "error" ...).
+    void heartbeat(const std::string& kiosk_id, long long outbox_depth, const std::string& reader,
+                   const std::string& camera, WallTime at);
     std::string render(WallTime now) const;
 
     static constexpr std::array<double, 10> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -41,6 +43,7 @@ class Metrics {
     };
     struct Kiosk {
         long long outbox_depth = 0;
+        std::string reader, camera;
         WallTime last_heartbeat{};
     };
 

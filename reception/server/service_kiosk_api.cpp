@@ -237,7 +237,7 @@ void ReceptionService::Impl::kiosk_routes() {
         Heartbeat h{*kiosk, format_rfc3339(clock.wall_now()), *reader, *camera, *depth, *version};
         auto ok = store.put_heartbeat(h);
         if (!ok) return reply_error(res, 503, ok.error());
-        metrics.heartbeat(*kiosk, *depth, clock.wall_now());
+        metrics.heartbeat(*kiosk, *depth, *reader, *camera, clock.wall_now());
         res.status = 204;
     });
 

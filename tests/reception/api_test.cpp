@@ -513,10 +513,10 @@ TEST_F(ApiTest, MetricsCountCheckinsByMethodRefusalsAndKioskOutboxDepth) {
     ASSERT_EQ(push(face)->status, 200);  // a resend is not a second check-in
     EXPECT_EQ(push("{", token_)->status, 400);
     EXPECT_EQ(push(to_json_string(face), "wrong-token")->status, 401);
-    auto hb =
-        cli_->Post("/api/v1/kiosk/heartbeat", {{"Authorization", "Bearer " + token_}},
-                   json{{"reader", "ok"}, {"camera", "ok"}, {"outbox_depth", 7}, {"version", "0.1.0"}}.dump(),
-                   "application/json");
+    auto hb = cli_->Post(
+        "/api/v1/kiosk/heartbeat", {{"Authorization", "Bearer " + token_}},
+        json{{"reader", "no_reader"}, {"camera", "ok"}, {"outbox_depth", 7}, {"version", "0.1.0"}}.dump(),
+        "application/json");
     ASSERT_EQ(hb->status, 204);
 
     auto m = cli_->Get("/metrics");
@@ -532,6 +532,10 @@ TEST_F(ApiTest, MetricsCountCheckinsByMethodRefusalsAndKioskOutboxDepth) {
     EXPECT_NE(t.find("uketsuke_checkin_ingest_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos) << t;
     EXPECT_NE(t.find("uketsuke_kiosk_outbox_depth{kiosk=\"kiosk-1\"} 7\n"), std::string::npos) << t;
     EXPECT_NE(t.find("uketsuke_kiosk_heartbeat_age_seconds{kiosk=\"kiosk-1\"}"), std::string::npos) << t;
+    EXPECT_NE(t.find("uketsuke_kiosk_device_up{kiosk=\"kiosk-1\",device=\"reader\"} 0\n"), std::string::npos)
+        << t;
+    EXPECT_NE(t.find("uketsuke_kiosk_device_up{kiosk=\"kiosk-1\",device=\"camera\"} 1\n"), std::string::npos)
+        << t;
     // Nothing personal: no record id, no certificate serial.
     EXPECT_EQ(t.find(face.record_id), std::string::npos);
     if (face.certificate) {
