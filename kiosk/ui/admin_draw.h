@@ -39,7 +39,15 @@ struct Draw {
             font = smaller;
             ts = font->CalcTextSizeA(font->FontSize, 1e9f, 0, label.c_str());
         }
-        dl->AddText(font, font->FontSize, {x + (w - ts.x) / 2, y + (h - ts.y) / 2}, fg, label.c_str());
+        if (ts.x >
+            w - 24 * u) {  // still too wide (a narrow portrait screen): wrapped, each line left-aligned
+            float wrap = w - 24 * u;
+            ts = font->CalcTextSizeA(font->FontSize, 1e9f, wrap, label.c_str());
+            dl->AddText(font, font->FontSize, {x + 12 * u, y + (h - ts.y) / 2}, fg, label.c_str(), nullptr,
+                        wrap);
+        } else {
+            dl->AddText(font, font->FontSize, {x + (w - ts.x) / 2, y + (h - ts.y) / 2}, fg, label.c_str());
+        }
         return clicked && enabled;
     }
     // A row of a list to choose from: a round mark, the label, the detail on the right (green or red), or

@@ -95,7 +95,7 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
 
     bool camera = v.step == SetupView::Step::Camera;
     if (camera) {  // which camera is being chosen
-        float tw = 520 * u;
+        float tw = std::min(520 * u, (W - 2 * pad - 16 * u) / 2);
         for (std::size_t i = 0; i < v.actions.size() && i < 2; ++i) {
             bool on = (i == 1) == v.front_role;
             std::string id = "setup." + v.actions[i].first;
@@ -105,7 +105,10 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
         }
         y += bh * 0.8f + 20 * u;
     }
-    float list_w = camera ? (W - 2 * pad) * 0.52f : std::min(1200 * u, W - 2 * pad);
+    // The camera step: the list and the preview side by side on a landscape screen, one above the other on a
+    // portrait one.
+    bool portrait = W < row_y;
+    float list_w = camera && !portrait ? (W - 2 * pad) * 0.52f : std::min(1200 * u, W - 2 * pad);
     float rh = std::max(72 * u, bh * 0.75f), gap = 12 * u;
     float list_top = y;
 
@@ -167,18 +170,19 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
             y += d.text(f.small, v.result, pad, y, W - 2 * pad,
                         v.result_ok ? theme::kSuccess : theme::kDanger);
     }
-    if (camera) {  // the live preview beside the list, its figures under it
-        float px = pad + list_w + 40 * u, pw = W - px - pad;
-        float ph = std::min(pw * 3 / 4, row_y - list_top - 100 * u);
+    if (camera) {  // the live preview beside (or under) the list, its figures under it
+        float px = pad + list_w + 40 * u, pw = W - px - pad, top = list_top;
+        if (portrait) px = pad, pw = W - 2 * pad, top = y + 20 * u;
+        float ph = std::min(pw * 3 / 4, row_y - top - 100 * u);
         pw = std::min(pw, ph * 4 / 3);
-        d.dl->AddRectFilled({px, list_top}, {px + pw, list_top + ph}, theme::rgb(0x20, 0x24, 0x2A), 8 * u);
+        d.dl->AddRectFilled({px, top}, {px + pw, top + ph}, theme::rgb(0x20, 0x24, 0x2A), 8 * u);
         if (v.preview_texture && v.preview_w > 0 && v.preview_h > 0) {
             float s = std::min(pw / static_cast<float>(v.preview_w), ph / static_cast<float>(v.preview_h));
             float iw = static_cast<float>(v.preview_w) * s, ih = static_cast<float>(v.preview_h) * s;
-            float ix = px + (pw - iw) / 2, iy = list_top + (ph - ih) / 2;
+            float ix = px + (pw - iw) / 2, iy = top + (ph - ih) / 2;
             d.dl->AddImage(v.preview_texture, {ix, iy}, {ix + iw, iy + ih});
         }
-        d.text(f.small, v.preview_status, px, list_top + ph + 12 * u, pw,
+        d.text(f.small, v.preview_status, px, top + ph + 12 * u, pw,
                v.preview_ok ? theme::kSuccess : theme::kDanger);
     }
 
