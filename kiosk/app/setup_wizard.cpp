@@ -16,6 +16,7 @@
 #include "kiosk/app/reception_link.h"
 #include "kiosk/card/mynumber_card.h"
 #include "kiosk/core/facility.h"
+#include "kiosk/face/detector.h"
 
 namespace uk::app {
 
@@ -103,9 +104,14 @@ SetupWizard::SetupWizard(SetupContext ctx) : ctx_(std::move(ctx)) {
 }
 
 SetupWizard::~SetupWizard() {
-    stop_ = true;
+    {
+        std::lock_guard lock(face_mu_);  // the face thread checks stop_ under this lock
+        stop_ = true;
+    }
     readers_cv_.notify_all();
+    face_cv_.notify_all();
     if (readers_thread_.joinable()) readers_thread_.join();
+    if (face_thread_.joinable()) face_thread_.join();
     preview_.reset();
     pin_.clear();
     pin_first_.clear();
@@ -314,6 +320,44 @@ void SetupWizard::reader_loop() {
     }
 }
 
+void SetupWizard::face_loop() {
+    face::DlibFinderOptions fo;
+    fo.landmark_model = ctx_.config.face.landmark_model;
+    auto finder = face::make_dlib_finder(fo);
+    if (!finder) {
+        std::lock_guard lock(face_mu_);
+        face_problem_ = "顔チェックなし no face check: " + finder.error();
+        return;
+    }
+    face::Guidance last = face::Guidance::CameraUnavailable;
+    std::unique_lock lock(face_mu_);
+    while (!stop_) {
+        face_cv_.wait(lock, [this] { return stop_.load() || !face_frame_.empty(); });
+        if (stop_) break;
+        cv::Mat frame = std::move(face_frame_);
+        face_frame_ = cv::Mat();
+        lock.unlock();
+        auto faces = (*finder)->detect(frame);
+        face::QualityReport report = face::assess_quality(frame, faces);
+        if (report.guidance != last) {
+            last = report.guidance;
+            ctx_.log("set-up face check: " + std::string(face::to_string(report.guidance)) +
+                     (faces.empty() ? ""
+                                    : " (face " +
+                                          std::to_string(static_cast<int>(faces.front().box.width * 100 /
+                                                                          static_cast<float>(frame.cols))) +
+                                          "% of the width)"));
+        }
+        lock.lock();
+        face_report_ = report;
+        face_frame_size_ = {frame.cols, frame.rows};
+        if (faces.empty())
+            face_box_.reset();
+        else
+            face_box_ = faces.front().box;
+    }
+}
+
 // The source the preview shows: the chosen camera of the role being set ("auto": the first device; the
 // card-front camera "": the face camera).
 std::string SetupWizard::preview_source() const {
@@ -336,6 +380,12 @@ void SetupWizard::restart_preview() {
     preview_texture_ = nullptr;
     frame_times_.clear();
     brightness_ = -1;
+    {
+        std::lock_guard lock(face_mu_);
+        face_report_.reset();
+        face_box_.reset();
+        face_frame_ = cv::Mat();
+    }
     if (src.empty() || src == "none" || src == "demo") return;
     camera::CameraOptions o;
     o.source = src;
@@ -383,6 +433,13 @@ void SetupWizard::poll(const std::function<void*(const cv::Mat&)>& upload) {
     if (!preview_texture_)
         ctx_.log("set-up camera preview: " + preview_for_ + " " + std::to_string(m.cols) + "x" +
                  std::to_string(m.rows));
+    if (!front_role_ && now - face_handed_ > 250ms) {  // the face check looks a few times a second
+        face_handed_ = now;
+        std::lock_guard lock(face_mu_);
+        face_frame_ = m.clone();
+        if (!face_thread_.joinable()) face_thread_ = std::thread([this] { face_loop(); });
+        face_cv_.notify_all();
+    }
     preview_texture_ = upload(m);
     preview_w_ = m.cols;
     preview_h_ = m.rows;
@@ -527,10 +584,11 @@ ui::SetupView SetupWizard::view() const {
                 char buf[200];
                 const char* light = brightness_ < 0.2 ? "暗すぎます too dark: add light"
                                     : brightness_ > 0.9 ? "明るすぎます too bright: turn it from the window"
-                                                        : "明るさ良好 brightness ok";
+                                                        : "明るさ良好 light ok";
                 std::snprintf(buf, sizeof buf, "%dx%d, %.0f fps, %s", preview_w_, preview_h_, fps, light);
                 v.preview_status = buf;
                 v.preview_ok = brightness_ >= 0.2 && brightness_ <= 0.9 && fps >= 5;
+                if (!front_role_) face_check_view(v);
             }
             break;
         case Step::Reception: {
@@ -595,6 +653,46 @@ ui::SetupView SetupWizard::view() const {
         }
     }
     return v;
+}
+
+// The face check's result under the preview, and the face's box on it.
+void SetupWizard::face_check_view(ui::SetupView& v) const {
+    std::lock_guard lock(face_mu_);
+    if (!face_problem_.empty()) {
+        v.preview_status += "; " + face_problem_;
+        return;
+    }
+    if (!face_report_) return;
+    using G = face::Guidance;
+    static const std::pair<G, const char*> kWords[] = {
+        {G::Ok, "顔OK face well placed"},
+        {G::NoFace, "顔が見つかりません no face: check the camera's height and angle"},
+        {G::SeveralFaces, "複数の顔 several faces"},
+        {G::TooFar, "遠すぎます face too small: move the camera closer or lower"},
+        {G::TooClose, "近すぎます face too large"},
+        {G::OffCentre, "中央からずれています face off centre: turn the camera"},
+        {G::TurnedAway, "横向き face turned away: the camera should face the patient"},
+        {G::TooDark, "顔が暗い face too dark: add light"},
+        {G::TooBright, "顔が明るすぎ face too bright: backlight?"},
+        {G::Blurred, "ぼやけています blurred: check the focus"},
+        {G::EyesClosed, "目が閉じています eyes closed"},
+        {G::FaceCovered, "顔が隠れています face covered"}};
+    std::string words = std::string(face::to_string(face_report_->guidance));
+    for (const auto& [g, w] : kWords)
+        if (g == face_report_->guidance) words = w;
+    char pct[48] = "";  // the face's width in the frame
+    if (face_box_ && face_frame_size_.width > 0)
+        std::snprintf(
+            pct, sizeof pct, " (%d%%)",
+            static_cast<int>(face_box_->width * 100 / static_cast<float>(face_frame_size_.width) + 0.5f));
+    v.preview_status += "\n" + words + pct;
+    v.face_ok = face_report_->guidance == G::Ok;
+    if (face_box_ && face_frame_size_.width > 0 && face_frame_size_.height > 0) {
+        float fw = static_cast<float>(face_frame_size_.width),
+              fh = static_cast<float>(face_frame_size_.height);
+        v.face_box = std::array<float, 4>{face_box_->x / fw, face_box_->y / fh, face_box_->width / fw,
+                                          face_box_->height / fh};
+    }
 }
 
 std::string SetupWizard::step_name() const {

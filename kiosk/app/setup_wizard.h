@@ -3,7 +3,9 @@
 //   1 reader      pcscd's readers with a card on them or not (refreshed twice a second); "read a test card"
 //                 reads the JPKI certificate and the PIN tries of the card on the chosen reader (no PIN, no
 //                 VERIFY, never the My Number application)
-//   2 cameras     the face camera and the card-front camera, with a live preview, frame rate and brightness
+//   2 cameras     the face camera and the card-front camera, with a live preview, frame rate and brightness;
+//                 for the face camera a face check on the preview (the kiosk's own finder and quality rules:
+//                 found or not, its size and whether it is too far, too close, off centre, too dark ...)
 //   3 reception   test the connection (the doctor's check), enrol the kiosk (the admin menu's enrolment page)
 //   4 languages   which ones patients can choose, and the default
 //   5 consent     the opt-in consent items the facility type allows (medication / checkup are always asked)
@@ -30,6 +32,7 @@
 
 #include "kiosk/config/config.h"
 #include "kiosk/core/secure.h"
+#include "kiosk/face/quality.h"
 #include "kiosk/ui/admin_screens.h"
 #include "platform/camera/camera_source.h"
 #include "platform/doctor/doctor.h"
@@ -83,6 +86,7 @@ class SetupWizard {
     std::vector<ui::SetupChoice> camera_choices() const;
     std::vector<ui::SetupChoice> language_choices() const;
     std::vector<ui::SetupChoice> consent_choices() const;
+    void face_check_view(ui::SetupView& v) const;
     void pin_ok();
     Outcome save();
 
@@ -112,6 +116,19 @@ class SetupWizard {
     std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>>
         frame_times_;         // captured, seq
     double brightness_ = -1;  // 0..1 mean of the last frame
+
+    // The face check on the face camera's preview: its own thread with the kiosk's face finder (loaded on
+    // first use); poll() hands it the newest frame a few times a second (a copy in memory, never on disk).
+    void face_loop();
+    std::thread face_thread_;
+    mutable std::mutex face_mu_;
+    std::condition_variable face_cv_;
+    cv::Mat face_frame_;
+    std::chrono::steady_clock::time_point face_handed_{};
+    std::optional<face::QualityReport> face_report_;
+    std::optional<cv::Rect2f> face_box_;  // in the frame's pixels
+    cv::Size face_frame_size_;
+    std::string face_problem_;  // the finder could not be loaded
 
     // Tests (test card, reception) and the admin PIN's hash.
     std::optional<std::future<std::pair<bool, std::string>>> test_;

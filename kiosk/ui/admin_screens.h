@@ -5,6 +5,8 @@
 // with the patient screens' fonts: admin_texts() goes into every language's glyph atlas.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +50,10 @@ struct SetupView {
     bool front_role = false;  // choosing the card-front camera (else the face camera)
     void* preview_texture = nullptr;
     int preview_w = 0, preview_h = 0;
-    std::string preview_status;  // "1280x720, 30 fps, 明るさ brightness ok"
+    std::string preview_status;  // "1280x720, 30 fps, 明るさ brightness ok", then the face check's line
     bool preview_ok = false;
+    std::optional<std::array<float, 4>> face_box;  // the face found on the preview: x, y, w, h in 0..1
+    bool face_ok = false;                          // and whether it is placed well
     // Admin PIN
     std::size_t pin_length = 0;
     bool pin_confirming = false;

@@ -173,7 +173,8 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
     if (camera) {  // the live preview beside (or under) the list, its figures under it
         float px = pad + list_w + 40 * u, pw = W - px - pad, top = list_top;
         if (portrait) px = pad, pw = W - 2 * pad, top = y + 20 * u;
-        float ph = std::min(pw * 3 / 4, row_y - top - 100 * u);
+        float ph = std::min(pw * 3 / 4, row_y - top - 20 * u - 4.5f * f.small->FontSize);  // 4 status lines
+        float col_w = pw;  // the status lines may use the whole column
         pw = std::min(pw, ph * 4 / 3);
         d.dl->AddRectFilled({px, top}, {px + pw, top + ph}, theme::rgb(0x20, 0x24, 0x2A), 8 * u);
         if (v.preview_texture && v.preview_w > 0 && v.preview_h > 0) {
@@ -181,8 +182,14 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
             float iw = static_cast<float>(v.preview_w) * s, ih = static_cast<float>(v.preview_h) * s;
             float ix = px + (pw - iw) / 2, iy = top + (ph - ih) / 2;
             d.dl->AddImage(v.preview_texture, {ix, iy}, {ix + iw, iy + ih});
+            if (v.face_box) {
+                const auto& b = *v.face_box;
+                d.dl->AddRect({ix + b[0] * iw, iy + b[1] * ih},
+                              {ix + (b[0] + b[2]) * iw, iy + (b[1] + b[3]) * ih},
+                              v.face_ok ? theme::kSuccess : theme::kStaffPressed, 4 * u, 0, 4 * u);
+            }
         }
-        d.text(f.small, v.preview_status, px, top + ph + 12 * u, pw,
+        d.text(f.small, v.preview_status, px, top + ph + 12 * u, col_w,
                v.preview_ok ? theme::kSuccess : theme::kDanger);
     }
 

@@ -114,14 +114,22 @@ screenshot() {
 # start_face_kiosk [extra kiosk args]: the face path on recorded input: the camera is a 30 s clip (MJPEG,
 # 15 fps, cropped like a webcam frame) of one still photo of a person from ../shared, the simulated card's chip
 # photo another photo of the same person; waits until the face models are loaded.
+# make_face_clip OUT: a 30 s clip (MJPEG, 15 fps, 640x480 like a webcam frame) of one still photo of a person
+# from ../shared.
+make_face_clip() {
+    local shared=${UK_SHARED_DIR:?}
+    [ -f "$shared/data/faces/obama/1.jpg" ] || fail "test photos missing: $shared/data/faces (../shared)"
+    /usr/bin/convert "$shared/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north \
+        -extent 640x480 "$WORK/frame.png" 2>/dev/null
+    ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$1" ||
+        fail "ffmpeg could not make the clip"
+}
+
 start_face_kiosk() {
     local shared=${UK_SHARED_DIR:?} models=${UK_MODELS_DIR:?}
     [ -f "$shared/data/faces/obama/1.jpg" ] || fail "test photos missing: $shared/data/faces (../shared)"
     [ -f "$models/faceplugin/fr_feature.onnx" ] || fail "face models missing in $models (run scripts/setup.d/10-models.sh)"
-    /usr/bin/convert "$shared/data/faces/obama/1.jpg" -resize 420x -background "#808080" -gravity north \
-        -extent 640x480 "$WORK/frame.png" 2>/dev/null
-    ffmpeg -loglevel error -loop 1 -i "$WORK/frame.png" -t 30 -r 15 -c:v mjpeg -q:v 3 "$WORK/clip.avi" ||
-        fail "ffmpeg could not make the clip"
+    make_face_clip "$WORK/clip.avi"
     start_kiosk --camera "$WORK/clip.avi" --card-photo "$shared/data/faces/obama/2.jpg" --models "$models" "$@"
     wait_line 'face path ready' 60
 }

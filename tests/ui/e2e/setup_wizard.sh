@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The kiosk's set-up pages, as facility IT walks through them on a kiosk without an admin PIN: the reader
-# step (no pcscd here: said so, and the test-card read explains why it failed), the cameras with a live
-# preview of the chosen camera (a recorded clip), the reception test (nothing listens: unreachable), the
-# languages (two turned off, English made the default), the consent items (surgery turned on), a new admin
-# PIN typed twice (never logged), the summary, save and restart. The saved <data>/kiosk-setup.toml holds the
-# choices (mode 0600); the restarted kiosk starts in English and its admin menu now asks for the new PIN, and
-# the menu's 設定 Set-up opens the pages again (without the PIN step). A real kiosk's first start opens them.
+# step (no pcscd here: said so, and the test-card read explains why it failed), the cameras with a live preview
+# of the chosen camera (a recorded clip of a person) and the face check finding the face on it, the reception
+# test (nothing listens: unreachable), the languages (two turned off, English made the default), the consent
+# items (surgery turned on), a new admin PIN typed twice (never logged), the summary, save and restart. The
+# saved <data>/kiosk-setup.toml holds the choices (mode 0600); the restarted kiosk starts in English and its
+# admin menu now asks for the new PIN, and the menu's 設定 Set-up opens the pages again (without the PIN step).
+# A real kiosk's first start opens them.
 source "$(dirname "$0")/lib.sh"
-ffmpeg -loglevel error -f lavfi -i testsrc=size=640x480:rate=15 -t 20 -c:v mjpeg -q:v 4 "$WORK/clip.avi" ||
-    fail "ffmpeg could not make the clip"
+make_face_clip "$WORK/clip.avi"
 start_kiosk --setup --camera "$WORK/clip.avi"
 wait_state 'phase=setup_reader'
 tap setup.test_card
@@ -19,6 +19,7 @@ screenshot setup_1_reader
 tap setup.next
 wait_state 'phase=setup_camera'
 wait_line "set-up camera preview: $WORK/clip.avi 640x480" 20
+wait_line 'set-up face check: [a-z_]+ \(face [0-9]+% of the width\)' 20
 sleep 1.2
 screenshot setup_2_camera
 tap setup.role_front
