@@ -15,6 +15,7 @@
 
 #include "kiosk/app/reception_link.h"
 #include "kiosk/card/mynumber_card.h"
+#include "kiosk/cardfront/detect.h"
 #include "kiosk/core/facility.h"
 #include "kiosk/face/detector.h"
 
@@ -320,27 +321,54 @@ void SetupWizard::reader_loop() {
     }
 }
 
-void SetupWizard::face_loop() {
-    face::DlibFinderOptions fo;
-    fo.landmark_model = ctx_.config.face.landmark_model;
-    auto finder = face::make_dlib_finder(fo);
-    if (!finder) {
-        std::lock_guard lock(face_mu_);
-        face_problem_ = "顔チェックなし no face check: " + finder.error();
-        return;
-    }
-    face::Guidance last = face::Guidance::CameraUnavailable;
+// The checks on the preview, on their own thread: the face camera's frames through the kiosk's face finder
+// and quality rules (the finder is loaded at the first face frame), the card-front camera's through the card
+// locator the card-front reader uses.
+void SetupWizard::check_loop() {
+    std::unique_ptr<face::FaceFinder> finder;
+    bool finder_tried = false;
+    face::Guidance last_face = face::Guidance::CameraUnavailable;
+    int last_card = -1;
     std::unique_lock lock(face_mu_);
     while (!stop_) {
         face_cv_.wait(lock, [this] { return stop_.load() || !face_frame_.empty(); });
         if (stop_) break;
         cv::Mat frame = std::move(face_frame_);
         face_frame_ = cv::Mat();
+        bool front = frame_is_front_;
         lock.unlock();
-        auto faces = (*finder)->detect(frame);
+        cv::Size size{frame.cols, frame.rows};
+        if (front) {
+            auto quad = cardfront::find_card(frame);
+            if (static_cast<int>(quad.has_value()) != last_card) {
+                last_card = quad.has_value();
+                ctx_.log(std::string("set-up card-front check: ") + (quad ? "card found" : "no card"));
+            }
+            lock.lock();
+            card_quad_ = quad;
+            face_frame_size_ = size;
+            continue;
+        }
+        if (!finder_tried) {
+            finder_tried = true;
+            face::DlibFinderOptions fo;
+            fo.landmark_model = ctx_.config.face.landmark_model;
+            auto made = face::make_dlib_finder(fo);
+            if (made) {
+                finder = std::move(*made);
+            } else {
+                std::lock_guard problem_lock(face_mu_);
+                face_problem_ = "顔チェックなし no face check: " + made.error();
+            }
+        }
+        if (!finder) {
+            lock.lock();
+            continue;
+        }
+        auto faces = finder->detect(frame);
         face::QualityReport report = face::assess_quality(frame, faces);
-        if (report.guidance != last) {
-            last = report.guidance;
+        if (report.guidance != last_face) {
+            last_face = report.guidance;
             ctx_.log("set-up face check: " + std::string(face::to_string(report.guidance)) +
                      (faces.empty() ? ""
                                     : " (face " +
@@ -350,7 +378,7 @@ void SetupWizard::face_loop() {
         }
         lock.lock();
         face_report_ = report;
-        face_frame_size_ = {frame.cols, frame.rows};
+        face_frame_size_ = size;
         if (faces.empty())
             face_box_.reset();
         else
@@ -384,6 +412,7 @@ void SetupWizard::restart_preview() {
         std::lock_guard lock(face_mu_);
         face_report_.reset();
         face_box_.reset();
+        card_quad_.reset();
         face_frame_ = cv::Mat();
     }
     if (src.empty() || src == "none" || src == "demo") return;
@@ -433,11 +462,12 @@ void SetupWizard::poll(const std::function<void*(const cv::Mat&)>& upload) {
     if (!preview_texture_)
         ctx_.log("set-up camera preview: " + preview_for_ + " " + std::to_string(m.cols) + "x" +
                  std::to_string(m.rows));
-    if (!front_role_ && now - face_handed_ > 250ms) {  // the face check looks a few times a second
+    if (now - face_handed_ > 250ms) {  // the checks look a few times a second
         face_handed_ = now;
         std::lock_guard lock(face_mu_);
         face_frame_ = m.clone();
-        if (!face_thread_.joinable()) face_thread_ = std::thread([this] { face_loop(); });
+        frame_is_front_ = front_role_;
+        if (!face_thread_.joinable()) face_thread_ = std::thread([this] { check_loop(); });
         face_cv_.notify_all();
     }
     preview_texture_ = upload(m);
@@ -588,7 +618,7 @@ ui::SetupView SetupWizard::view() const {
                 std::snprintf(buf, sizeof buf, "%dx%d, %.0f fps, %s", preview_w_, preview_h_, fps, light);
                 v.preview_status = buf;
                 v.preview_ok = brightness_ >= 0.2 && brightness_ <= 0.9 && fps >= 5;
-                if (!front_role_) face_check_view(v);
+                face_check_view(v);
             }
             break;
         case Step::Reception: {
@@ -658,6 +688,26 @@ ui::SetupView SetupWizard::view() const {
 // The face check's result under the preview, and the face's box on it.
 void SetupWizard::face_check_view(ui::SetupView& v) const {
     std::lock_guard lock(face_mu_);
+    if (front_role_) {  // the card-front camera: is a card in view, and where
+        if (!card_quad_) {
+            v.preview_status += "\nカードが見つかりません no card: hold a card where patients will";
+            return;
+        }
+        char pct[96];
+        std::snprintf(pct, sizeof pct, "\nカードを検出 card found (%d%% of the frame)",
+                      static_cast<int>(card_quad_->area_fraction * 100 + 0.5));
+        v.preview_status += pct;
+        v.face_ok = true;
+        if (face_frame_size_.width > 0 && face_frame_size_.height > 0) {
+            std::array<float, 8> o{};
+            for (int i = 0; i < 4; ++i) {
+                o[2 * i] = card_quad_->corners[i].x / static_cast<float>(face_frame_size_.width);
+                o[2 * i + 1] = card_quad_->corners[i].y / static_cast<float>(face_frame_size_.height);
+            }
+            v.card_outline = o;
+        }
+        return;
+    }
     if (!face_problem_.empty()) {
         v.preview_status += "; " + face_problem_;
         return;

@@ -30,6 +30,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "kiosk/cardfront/detect.h"
 #include "kiosk/config/config.h"
 #include "kiosk/core/secure.h"
 #include "kiosk/face/quality.h"
@@ -119,14 +120,16 @@ class SetupWizard {
 
     // The face check on the face camera's preview: its own thread with the kiosk's face finder (loaded on
     // first use); poll() hands it the newest frame a few times a second (a copy in memory, never on disk).
-    void face_loop();
+    void check_loop();
     std::thread face_thread_;
     mutable std::mutex face_mu_;
     std::condition_variable face_cv_;
     cv::Mat face_frame_;
+    bool frame_is_front_ = false;  // the frame is the card-front camera's
     std::chrono::steady_clock::time_point face_handed_{};
     std::optional<face::QualityReport> face_report_;
     std::optional<cv::Rect2f> face_box_;  // in the frame's pixels
+    std::optional<cardfront::CardQuad> card_quad_;
     cv::Size face_frame_size_;
     std::string face_problem_;  // the finder could not be loaded
 

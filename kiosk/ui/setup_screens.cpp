@@ -182,6 +182,13 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
             float iw = static_cast<float>(v.preview_w) * s, ih = static_cast<float>(v.preview_h) * s;
             float ix = px + (pw - iw) / 2, iy = top + (ph - ih) / 2;
             d.dl->AddImage(v.preview_texture, {ix, iy}, {ix + iw, iy + ih});
+            if (v.card_outline) {
+                const auto& o = *v.card_outline;
+                ImVec2 pts[4];
+                for (int i = 0; i < 4; ++i)
+                    pts[i] = {ix + o[2 * i] * iw, iy + o[2 * i + 1] * ih};
+                d.dl->AddPolyline(pts, 4, theme::kSuccess, ImDrawFlags_Closed, 4 * u);
+            }
             if (v.face_box) {
                 const auto& b = *v.face_box;
                 d.dl->AddRect({ix + b[0] * iw, iy + b[1] * ih},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kiosk's set-up pages, as facility IT walks through them on a kiosk without an admin PIN: the reader
 # step (no pcscd here: said so, and the test-card read explains why it failed), the cameras with a live preview
-# of the chosen camera (a recorded clip of a person) and the face check finding the face on it, the reception
+# of the chosen camera (a recorded clip of a person) and the face check finding the face on it, the card-front
+# camera finding a card on its clip (and none on the face clip), the reception
 # test (nothing listens: unreachable), the languages (two turned off, English made the default), the consent
 # items (surgery turned on), a new admin PIN typed twice (never logged), the summary, save and restart. The
 # saved <data>/kiosk-setup.toml holds the choices (mode 0600); the restarted kiosk starts in English and its
@@ -9,7 +10,11 @@
 # A real kiosk's first start opens them.
 source "$(dirname "$0")/lib.sh"
 make_face_clip "$WORK/clip.avi"
-start_kiosk --setup --camera "$WORK/clip.avi"
+# A card-front camera: a clip of a (fictional) card held under it (tools/cardfront).
+"${CARDFRONT:?set CARDFRONT to uketsuke-cardfront}" clip --out "$WORK/front" --seed 3 > /dev/null ||
+    fail "uketsuke-cardfront clip failed"
+printf '[camera]\ncard_front_device = "%s/front/frame_%%03d.jpg"\n' "$WORK" > "$WORK/kiosk.toml"
+start_kiosk --setup --camera "$WORK/clip.avi" --config "$WORK/kiosk.toml"
 wait_state 'phase=setup_reader'
 tap setup.test_card
 wait_line 'set-up test: ' 20
@@ -23,6 +28,11 @@ wait_line 'set-up face check: [a-z_]+ \(face [0-9]+% of the width\)' 20
 sleep 1.2
 screenshot setup_2_camera
 tap setup.role_front
+wait_line 'set-up card-front check: card found' 20
+sleep 0.5
+screenshot setup_2_card_front
+tap setup.choice.any  # "same as the face camera": the clip of a person, no card in view
+wait_line 'set-up card-front check: no card' 20
 tap setup.choice.none
 tap setup.next
 wait_state 'phase=setup_reception'
@@ -70,7 +80,7 @@ grep -qF "admin_pin_hash = '\$argon2id\$v=" "$F" || fail "admin PIN hash not sav
 grep -q '1357' "$LOG" && fail "the admin PIN's digits reached the log"
 
 # The restart: the choices apply, the new PIN guards the menu, the set-up opens from it.
-start_kiosk --camera "$WORK/clip.avi"
+start_kiosk --camera "$WORK/clip.avi" --config "$WORK/kiosk.toml"
 wait_state 'phase=attract lang=en'
 admin_gesture
 wait_state 'phase=admin_pin' 10
