@@ -450,7 +450,10 @@ void Kiosk::start_admin() {
     sc.card_transport = opt_.card;
     sc.need_admin_pin = cfg_.admin_pin_hash.empty();
     sc.doctor = d;
-    sc.enrolled = [this] { return reception_transport() != nullptr; };
+    sc.enrolled = [rc = cfg_.reception, data = sc.data_dir] {  // asked every frame: files only, no connection
+        auto f = reception_files(rc, data);
+        return !f.token_file.empty() && !f.ca_file.empty();
+    };
     sc.log = [](const std::string& s) { log_line(s); };
     admin_ = std::make_unique<AdminMode>(std::move(d), std::move(et), opt_.demo,
                                          [](const std::string& s) { log_line(s); });
