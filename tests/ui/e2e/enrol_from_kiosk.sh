@@ -6,16 +6,7 @@
 # clerk over the reception's staff API: the kiosk's request shows up there, the confirmation comes back to the
 # kiosk and the check-in completes; the kiosk's heartbeat is on the staff's kiosk panel.
 source "$(dirname "$0")/lib.sh"
-RECEPTION=${RECEPTION:?set RECEPTION to uketsuke-reception}
-PORT=$((20000 + RANDOM % 20000))
-"$RECEPTION" kiosk invite kiosk-1 --data "$WORK/rec" > "$WORK/invite.txt" || fail "kiosk invite failed"
-CODE=$(awk '/^code:/ {print $2}' "$WORK/invite.txt")
-FP=$(awk '/^fingerprint:/ {print $2}' "$WORK/invite.txt")
-[ ${#CODE} = 14 ] || fail "no code in: $(cat "$WORK/invite.txt")"
-"$RECEPTION" serve --data "$WORK/rec" --listen "127.0.0.1:$PORT" > "$WORK/reception.log" 2>&1 &
-EXTRA_PIDS+=("$!")
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
-printf '[kiosk]\nid = "kiosk-1"\n[reception]\nurl = "https://127.0.0.1:%s"\n' "$PORT" > "$WORK/kiosk.toml"
+start_reception kiosk-1
 start_kiosk --config "$WORK/kiosk.toml" --camera none
 wait_state 'phase=attract'
 grep -q 'no reception configured' "$LOG" || fail "the kiosk did not say it has no reception yet"
@@ -58,13 +49,7 @@ tap demo.card
 wait_state 'phase=attract' 20
 
 # A clerk on the reception side.
-echo 'clerk-password-for-tests' | "$RECEPTION" user add hanako --role clerk --data "$WORK/rec" > /dev/null ||
-    fail "user add failed"
-API="https://127.0.0.1:$PORT/api/v1"
-CURL=(curl -s --cacert "$WORK/data/reception-cert.pem" --resolve "127.0.0.1:$PORT:127.0.0.1" -b "$WORK/jar" -c "$WORK/jar")
-CSRF=$("${CURL[@]}" -H 'Content-Type: application/json' -d '{"name":"hanako","password":"clerk-password-for-tests"}' \
-    "$API/login" | jq -r .csrf)
-[ -n "$CSRF" ] && [ "$CSRF" != null ] || fail "staff login failed"
+staff_login hanako
 tap start
 tap demo.card
 wait_state 'phase=choose_method'

@@ -6,15 +6,7 @@
 # camera none, an admin PIN typed twice, save. The restarted kiosk goes straight to the patient screens and its
 # heartbeat shows on the staff's kiosk panel.
 source "$(dirname "$0")/lib.sh"
-RECEPTION=${RECEPTION:?set RECEPTION to uketsuke-reception}
-PORT=$((20000 + RANDOM % 20000))
-"$RECEPTION" kiosk invite kiosk-7 --data "$WORK/rec" > "$WORK/invite.txt" || fail "kiosk invite failed"
-CODE=$(awk '/^code:/ {print $2}' "$WORK/invite.txt")
-[ ${#CODE} = 14 ] || fail "no code in: $(cat "$WORK/invite.txt")"
-"$RECEPTION" serve --data "$WORK/rec" --listen "127.0.0.1:$PORT" > "$WORK/reception.log" 2>&1 &
-EXTRA_PIDS+=("$!")
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
-printf '[kiosk]\nid = "kiosk-7"\n[reception]\nurl = "https://127.0.0.1:%s"\n' "$PORT" > "$WORK/kiosk.toml"
+start_reception kiosk-7
 
 KIOSK_DEMO_FLAG= start_kiosk --config "$WORK/kiosk.toml" --camera none
 wait_state 'phase=setup_reader'
@@ -59,12 +51,7 @@ grep -q '2468' "$LOG" && fail "the admin PIN's digits reached the log"
 KIOSK_DEMO_FLAG= start_kiosk --config "$WORK/kiosk.toml" --camera none
 wait_state 'phase=attract'
 grep -q 'no reception configured\|opening the set-up' "$LOG" && fail "the restarted kiosk did not use its set-up"
-echo 'clerk-password-for-tests' | "$RECEPTION" user add hanako --role clerk --data "$WORK/rec" > /dev/null ||
-    fail "user add failed"
-API="https://127.0.0.1:$PORT/api/v1"
-CURL=(curl -s --cacert "$WORK/data/reception-cert.pem" --resolve "127.0.0.1:$PORT:127.0.0.1" -b "$WORK/jar" -c "$WORK/jar")
-"${CURL[@]}" -H 'Content-Type: application/json' -d '{"name":"hanako","password":"clerk-password-for-tests"}' \
-    "$API/login" > /dev/null
+staff_login hanako
 for _ in $(seq 100); do
     "${CURL[@]}" "$API/queue" | jq -e '.kiosks[] | select(.kiosk_id == "kiosk-7" and .camera == "none")' \
         > /dev/null 2>&1 && break

@@ -166,3 +166,31 @@ insert_card() {
     CARDSIM_PID=$!
     EXTRA_PIDS+=("$CARDSIM_PID")
 }
+
+# start_reception KIOSK_ID: a real uketsuke-reception ($RECEPTION) on a free port ($PORT), stopped by PID at exit,
+# with a one-time enrolment invite for KIOSK_ID ($CODE, and the certificate's $FP), and $WORK/kiosk.toml naming
+# the kiosk and the reception.
+start_reception() {
+    local reception=${RECEPTION:?set RECEPTION to uketsuke-reception}
+    PORT=$((20000 + RANDOM % 20000))
+    "$reception" kiosk invite "$1" --data "$WORK/rec" > "$WORK/invite.txt" || fail "kiosk invite failed"
+    CODE=$(awk '/^code:/ {print $2}' "$WORK/invite.txt")
+    FP=$(awk '/^fingerprint:/ {print $2}' "$WORK/invite.txt")
+    [ ${#CODE} = 14 ] || fail "no code in: $(cat "$WORK/invite.txt")"
+    "$reception" serve --data "$WORK/rec" --listen "127.0.0.1:$PORT" > "$WORK/reception.log" 2>&1 &
+    EXTRA_PIDS+=("$!")
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+    printf '[kiosk]\nid = "%s"\n[reception]\nurl = "https://127.0.0.1:%s"\n' "$1" "$PORT" > "$WORK/kiosk.toml"
+}
+
+# staff_login NAME: adds a clerk NAME to the reception and logs in over the staff API; $API, the CURL array (with
+# the session's cookie jar) and $CSRF are then set.
+staff_login() {
+    echo 'clerk-password-for-tests' | "$RECEPTION" user add "$1" --role clerk --data "$WORK/rec" > /dev/null ||
+        fail "user add failed"
+    API="https://127.0.0.1:$PORT/api/v1"
+    CURL=(curl -s --cacert "$WORK/data/reception-cert.pem" --resolve "127.0.0.1:$PORT:127.0.0.1" -b "$WORK/jar" -c "$WORK/jar")
+    CSRF=$("${CURL[@]}" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"$1\",\"password\":\"clerk-password-for-tests\"}" "$API/login" | jq -r .csrf)
+    [ -n "$CSRF" ] && [ "$CSRF" != null ] || fail "staff login failed"
+}
