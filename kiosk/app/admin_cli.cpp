@@ -31,7 +31,7 @@ std::filesystem::path resolve_models_dir(const AppOptions& options, const std::s
     return {};
 }
 
-int check_config(const std::filesystem::path& file) {
+int check_config(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
     auto r = config::load_kiosk_config(file);
     for (const auto& e : r.errors)
         std::cerr << e.message() << "\n";
@@ -44,6 +44,27 @@ int check_config(const std::filesystem::path& file) {
     std::cout << file.string() << ": valid (facility " << c.flow.facility.code << " "
               << to_string(c.flow.facility.type) << ", kiosk " << c.flow.kiosk_id << ", card "
               << c.card.transport << ", reception " << c.reception.url << ")\n";
+    std::filesystem::path setup = data_dir / config::kSetupFileName;
+    std::error_code ec;
+    if (!std::filesystem::exists(setup, ec)) {
+        std::cout << setup.string()
+                  << ": none yet (a real kiosk opens its set-up pages at the first start)\n";
+        return 0;
+    }
+    config::KioskConfig merged = c;
+    auto errors = config::apply_setup_file(merged, setup);
+    for (const auto& e : errors)
+        std::cerr << e.message() << "\n";
+    if (!errors.empty()) {
+        std::cerr << errors.size() << (errors.size() == 1 ? " problem" : " problems") << " in "
+                  << setup.string() << "\n";
+        return 2;
+    }
+    std::string langs;
+    for (const auto& l : merged.languages)
+        langs += (langs.empty() ? "" : ",") + l;
+    std::cout << setup.string() << ": valid (reader \"" << merged.card.reader << "\", camera "
+              << (merged.camera.enabled ? merged.camera.device : "off") << ", languages " << langs << ")\n";
     return 0;
 }
 

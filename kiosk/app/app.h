@@ -51,8 +51,10 @@ std::filesystem::path resolve_data_dir(const AppOptions& options);
 // /usr/share/uketsuke/models (the first that holds them); empty when none does.
 std::filesystem::path resolve_models_dir(const AppOptions& options, const std::string& configured);
 
-// `uketsuke-kiosk --check-config FILE`: every problem of the file, exit 0 when valid, 2 when not.
-int check_config(const std::filesystem::path& file);
+// `uketsuke-kiosk --check-config FILE [--data DIR]`: every problem of the file and, when the data folder has
+// one, of the set-up file the kiosk's set-up pages wrote (<data>/kiosk-setup.toml, read over the file at
+// start); exit 0 when valid, 2 when not.
+int check_config(const std::filesystem::path& file, const std::filesystem::path& data_dir);
 // `uketsuke-kiosk --doctor`: the facility's checks (docs/configuration.md); exit code = bits of failed
 // checks.
 int run_doctor(const AppOptions& options);

@@ -15,7 +15,9 @@ void usage() {
         "usage: uketsuke-kiosk [--demo] [options]\n"
         "  --demo                 embedded defaults: simulated card, local outbox, DEMO controls on screen\n"
         "  --config FILE          kiosk.toml (default: embedded defaults)\n"
-        "  --check-config FILE    check a configuration file and exit (0 valid, 2 not)\n"
+        "  --check-config FILE    check a configuration file, and the set-up file in the data folder "
+        "(--data),\n"
+        "                         and exit (0 valid, 2 not)\n"
         "  --doctor               check camera, reader, pcscd, card, models, fonts, reception, clock, disk\n"
         "  --set-admin-pin        read a new admin PIN (4-8 digits) twice from stdin, print the kiosk.toml "
         "line\n"
@@ -43,6 +45,7 @@ void usage() {
 int main(int argc, char** argv) {
     uk::app::AppOptions o;
     bool doctor = false;
+    std::string check;  // --check-config FILE
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         auto next = [&]() -> const char* {
@@ -57,7 +60,7 @@ int main(int argc, char** argv) {
         else if (a == "--config")
             o.config = next();
         else if (a == "--check-config")
-            return uk::app::check_config(next());
+            check = next();
         else if (a == "--doctor")
             doctor = true;
         else if (a == "--set-admin-pin")
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
             return 64;
         }
     }
+    if (!check.empty()) return uk::app::check_config(check, uk::app::resolve_data_dir(o));
     if (doctor) return uk::app::run_doctor(o);
     return uk::app::run_kiosk(o);
 }
