@@ -116,15 +116,16 @@ long peak_rss_kib() {
 
 class Kiosk {
   public:
-    Kiosk(const AppOptions& o, config::KioskConfig cfg)
-        : opt_(o), cfg_(std::move(cfg)), flow_(cfg_.flow, clock_) {
+    Kiosk(const AppOptions& o, config::KioskConfig cfg, std::vector<std::string> config_errors = {})
+        : opt_(o), cfg_(std::move(cfg)), config_errors_(std::move(config_errors)), flow_(cfg_.flow, clock_) {
         if (opt_.card.empty()) opt_.card = cfg_.card.transport;
     }
 
     int run();
 
   private:
-    bool start_devices();
+    std::string start_devices();  // "" when started, else what is wrong (shown on screen)
+    int show_startup_problem(const std::string& title, const std::vector<std::string>& lines);
     void start_face();
     std::string face_camera() const;
     void start_card_front(const std::string& camera, std::function<std::string()> prepare = {});
@@ -148,6 +149,7 @@ class Kiosk {
 
     AppOptions opt_;
     config::KioskConfig cfg_;
+    std::vector<std::string> config_errors_;  // a configuration that did not load: shown instead of check-in
     SystemClock clock_;
     checkin::Flow flow_;
     EventInbox inbox_;
@@ -189,7 +191,7 @@ class Kiosk {
     std::string face_line_;                                    // guidance / prompt shown on the face screen
 };
 
-bool Kiosk::start_devices() {
+std::string Kiosk::start_devices() {
     std::filesystem::path data = resolve_data_dir(opt_);
     CardWorkerOptions co;
     co.expired_cert_grace = cfg_.flow.expired_cert_grace;
@@ -241,30 +243,19 @@ bool Kiosk::start_devices() {
         start_face();
         start_card_front(!cfg_.camera.card_front_device.empty() ? cfg_.camera.card_front_device
                                                                 : face_camera());
-        return true;
+        return "";
     }
-    if (opt_.card != "sim") {
-        log_line("unknown card transport \"" + opt_.card + "\" (sim or pcsc)");
-        return false;
-    }
+    if (opt_.card != "sim")
+        return "unknown card transport \"" + opt_.card + "\". Fix: use --card sim or --card pcsc";
     std::filesystem::path pki_dir = data / "demo-card";
     auto gen = pki::ensure_generated(pki_dir);
-    if (!gen) {
-        log_line("cannot prepare the demo card's test PKI in " + pki_dir.string() + ": " + gen.error());
-        return false;
-    }
+    if (!gen) return "cannot prepare the demo card's test PKI in " + pki_dir.string() + ": " + gen.error();
     auto id = cardsim::load_identity(pki_dir, opt_.identity);
-    if (!id) {
-        log_line("demo identity \"" + opt_.identity + "\": " + id.error());
-        return false;
-    }
+    if (!id) return "demo identity \"" + opt_.identity + "\": " + id.error();
     if (opt_.reset_card) cardsim::reset_counters(*id);
     if (!opt_.card_photo.empty()) {
         auto jp2 = cardsim::card_photo_from_image(opt_.card_photo);
-        if (!jp2) {
-            log_line("demo card photo " + opt_.card_photo.string() + ": " + jp2.error());
-            return false;
-        }
+        if (!jp2) return "demo card photo " + opt_.card_photo.string() + ": " + jp2.error();
         id->face_jp2 = std::move(*jp2);
     }
     static const std::vector<pki::IdentitySpec> specs = pki::default_identities();
@@ -281,7 +272,7 @@ bool Kiosk::start_devices() {
         start_card_front(cfg_.camera.card_front_device);
     else
         start_card_front("demo", [this, pki_dir] { return demo_card_front_clip(pki_dir); });
-    return true;
+    return "";
 }
 
 // The outbox, and the reception it pushes to when one is configured.
@@ -711,6 +702,40 @@ bool Kiosk::ensure_fonts() {
     return true;
 }
 
+// The page a kiosk shows when it cannot start: what is wrong and the fix, for IT at the screen (the same
+// lines are in the journal). "Try again" exits; systemd starts the kiosk anew with the corrected file. Exit
+// code 4.
+int Kiosk::show_startup_problem(const std::string& title, const std::vector<std::string>& lines) {
+    admin_extra_texts_ = lines;  // their characters go into the glyph atlas
+    admin_extra_texts_.push_back(title);
+    fonts_stale_ = true;
+    out_line("UK state phase=startup_problem");
+    std::vector<ui::ButtonRect> buttons;
+    bool announced = false;
+    int code = 4;
+    while (!g_stop) {
+        sdl::Input in = video_->poll();
+        if (in.quit_requested && opt_.windowed) break;
+        if (!ensure_fonts()) return 2;
+        video_->begin_frame();
+        bool retry = ui::draw_startup_problem({title, lines}, fonts_, buttons);
+        video_->end_frame();
+        if (!announced) {
+            out_line("UK ready renderer=" + video_->renderer_name() + " startup_problem=1");
+            announced = true;
+        }
+        report_buttons(buttons);
+        if (retry) {
+            log_line("startup problem: try again (exiting for a fresh start)");
+            code = 0;
+            break;
+        }
+        if (opt_.software || video_->renderer_name() == "software") SDL_Delay(16);
+    }
+    out_line("UK exit");
+    return code;
+}
+
 int Kiosk::run() {
     auto t0 = std::chrono::steady_clock::now();
     std::signal(SIGTERM, on_signal);
@@ -736,7 +761,12 @@ int Kiosk::run() {
     video_ = std::move(*video);
     audio_ = std::make_unique<sdl::Audio>();
     if (!audio_->available()) log_line(audio_->problem() + " (sound cues off)");
-    if (!start_devices()) return 3;
+    if (!config_errors_.empty())
+        return show_startup_problem("設定ファイルの誤り The configuration file has errors", config_errors_);
+    if (auto problem = start_devices(); !problem.empty()) {
+        log_line(problem);
+        return show_startup_problem("端末を起動できません The kiosk cannot start", {problem});
+    }
     start_admin();
     // A real kiosk's first start (nothing chosen on its set-up pages yet) begins there; the demo on --setup.
     if (opt_.setup ||
@@ -885,9 +915,16 @@ int run_kiosk(const AppOptions& options) {
     // The configuration file (or the demo defaults), and what the set-up pages chose over it.
     auto r = config::load_kiosk_config_with_setup(options.config, resolve_data_dir(options));
     if (!r.config) {
-        for (const auto& e : r.errors)
+        // Said on stderr (the journal) and on the screen: a kiosk under systemd would otherwise restart into
+        // a black screen while the reason sits in a log nobody reads.
+        std::vector<std::string> lines;
+        for (const auto& e : r.errors) {
             std::fprintf(stderr, "%s\n", e.message().c_str());
-        return 4;
+            lines.push_back(e.message());
+        }
+        if (options.frames > 0) return 4;  // smoke runs and benchmarks: no page to look at
+        Kiosk k(options, config::KioskConfig{}, std::move(lines));
+        return k.run();
     }
     config::KioskConfig cfg = *r.config;
     if (!options.language.empty()) cfg.flow.default_language = options.language;

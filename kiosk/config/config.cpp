@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -26,7 +27,13 @@ class Checker {
         int line = at ? static_cast<int>(at->source().begin.line) : 0;
         errors_.push_back({file_, line, std::move(key), std::move(problem), std::move(fix)});
     }
-    std::vector<ConfigError> take() { return std::move(errors_); }
+    // In the file's order (TOML tables come back sorted by name); problems of no one line last.
+    std::vector<ConfigError> take() {
+        std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
+            return (a.line == 0 ? INT_MAX : a.line) < (b.line == 0 ? INT_MAX : b.line);
+        });
+        return std::move(errors_);
+    }
     bool ok() const { return errors_.empty(); }
 
   private:

@@ -31,6 +31,11 @@ constexpr const char* kSend = "登録 Enrol";
 constexpr const char* kEnrolling = "登録中… Enrolling…";
 constexpr const char* kSetup = "設定 Set-up: reader, cameras, languages, consent";
 constexpr const char* kBackToSetup = "設定に戻る Back to set-up";
+constexpr const char* kStartupHelp =
+    "係員の方へ: 下の内容を直して「もう一度」を押してください For staff and IT: correct what is listed, then "
+    "try "
+    "again (the kiosk restarts)";
+constexpr const char* kTryAgain = "もう一度 Try again";
 constexpr const char* kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 }  // namespace
@@ -41,6 +46,7 @@ std::vector<std::string> admin_texts() {
         texts.end(),
         {kTitle, kPinTitle, kDiagnostics, kRunAgain, kRunning, kBackToCheckin, kRestart, kMenu, kAdminDelete,
          kOk, kChecking, kFix, kEnrol, kEnrolHelp, kSend, kEnrolling, kCodeAlphabet, kSetup, kBackToSetup,
+         kStartupHelp, kTryAgain,
          "登録しました Enrolled. 指紋 Fingerprint 再起動で有効 restart to use it 登録できません Not enrolled "
          "(face key not registered: no qualification simulator)",
          // what the app puts into pin_message and info
@@ -66,6 +72,36 @@ std::vector<std::string> admin_view_texts(const AdminView& v) {
     for (const auto& [k, val] : s.summary)
         texts.push_back(k + val);
     return texts;
+}
+
+bool draw_startup_problem(const StartupProblemView& view, const FontSet& fonts,
+                          std::vector<ButtonRect>& buttons) {
+    std::vector<AdminInput> out;
+    buttons.clear();
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("uketsuke-startup-problem", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoNav);
+    float W = io.DisplaySize.x, H = io.DisplaySize.y, u = std::min(W, H) / 1080.0f;
+    Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
+    d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
+    float bar = theme::kTopBar * u, pad = 40 * u, bh = theme::kButtonH * u;
+    d.dl->AddRectFilled({0, 0}, {W, bar}, theme::kDanger);
+    d.text(fonts.title, view.title, 32 * u, (bar - fonts.title->FontSize) / 2, W - 64 * u, theme::kBarText);
+    float y = bar + pad;
+    y += d.text(fonts.small, kStartupHelp, pad, y, W - 2 * pad, theme::kTextMuted) + 20 * u;
+    float row_y = H - bh - pad;
+    for (const auto& line : view.lines) {
+        if (y > row_y - fonts.small->FontSize * 2) break;
+        d.dl->AddRectFilled({pad, y + 6 * u}, {pad + 16 * u, y + 22 * u}, theme::kDanger, 4 * u);
+        y += d.text(fonts.small, line, pad + 32 * u, y, W - 2 * pad - 32 * u, theme::kText) + 14 * u;
+    }
+    bool retry = d.button("startup.retry", kTryAgain, pad, row_y, std::min(600 * u, W - 2 * pad), bh, true);
+    ImGui::End();
+    return retry;
 }
 
 std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,

@@ -114,6 +114,15 @@ struct AdminInput {
 std::vector<AdminInput> draw_admin(const AdminView& view, const FontSet& fonts,
                                    std::vector<ButtonRect>& buttons);
 
+// The page a kiosk shows when it cannot start (a configuration file with errors, a device set-up that
+// failed): the title, each problem with its fix, and "try again". Returns true when "try again" was tapped.
+struct StartupProblemView {
+    std::string title;
+    std::vector<std::string> lines;
+};
+bool draw_startup_problem(const StartupProblemView& view, const FontSet& fonts,
+                          std::vector<ButtonRect>& buttons);
+
 // Every fixed label the admin pages show (for the glyph atlas).
 std::vector<std::string> admin_texts();
 // The texts of one admin view that come from outside (reader names, results, messages), for the atlas.
