@@ -70,20 +70,22 @@ int check_config(const std::filesystem::path& file, const std::filesystem::path&
 
 int run_doctor(const AppOptions& options) {
     doctor::DoctorOptions o;
-    if (!options.config.empty()) {
-        auto r = config::load_kiosk_config_with_setup(options.config, resolve_data_dir(options));
-        if (!r.config) {
-            for (const auto& e : r.errors)
-                std::cout << "[FAIL] config: " << e.message() << "\n";
-            std::cout << "fix the configuration first (uketsuke-kiosk --check-config "
-                      << options.config.string() << ")\n";
-            return 2;
-        }
-        o.config = *r.config;
-        std::cout << "[ok  ] config: " << options.config.string() << " is valid\n";
-    } else {
-        std::cout << "[ok  ] config: none given, checking the embedded defaults\n";
+    // The configuration file (or the embedded defaults) with the set-up file the kiosk's set-up pages wrote.
+    std::filesystem::path setup = resolve_data_dir(options) / config::kSetupFileName;
+    auto r = config::load_kiosk_config_with_setup(options.config, resolve_data_dir(options));
+    if (!r.config) {
+        for (const auto& e : r.errors)
+            std::cout << "[FAIL] config: " << e.message() << "\n";
+        std::cout << "fix the configuration first (uketsuke-kiosk --check-config "
+                  << (options.config.empty() ? std::string("FILE") : options.config.string()) << " --data "
+                  << resolve_data_dir(options).string() << ")\n";
+        return 2;
     }
+    o.config = *r.config;
+    std::cout << "[ok  ] config: "
+              << (options.config.empty() ? std::string("none given, checking the embedded defaults")
+                                         : options.config.string() + " is valid")
+              << (std::filesystem::exists(setup) ? " (with " + setup.string() + ")" : std::string()) << "\n";
     if (!options.camera.empty()) o.config.camera.device = options.camera;
     if (!options.card.empty()) o.config.card.transport = options.card;
     o.data_dir = resolve_data_dir(options);

@@ -424,7 +424,8 @@ void Kiosk::fill_card_front_view(ui::ViewModel& vm) {
 void Kiosk::start_admin() {
     doctor::DoctorOptions d;
     d.config = cfg_;
-    d.config.camera.device = face_camera();
+    // As configured (not resolved): "auto" that finds nothing is a fault to report, "none" a choice.
+    if (!opt_.camera.empty()) d.config.camera.device = opt_.camera;
     d.config.card.transport = opt_.card;
     d.data_dir = resolve_data_dir(opt_);
     auto files = reception_files(cfg_.reception, d.data_dir);  // an enrolment's files count

@@ -104,7 +104,8 @@ CheckResult check_camera(const DoctorOptions& o) {
         "plug a USB camera in (`ls /dev/video*` lists it), or set camera.enabled = false for PIN-only "
         "check-in";
     std::string dev = cam.device;
-    if (dev == "none") return fail("camera", kBitCamera, "no camera in use (device \"none\")", no_camera_fix);
+    if (dev == "none")  // chosen: a kiosk without a camera (its set-up pages or kiosk.toml say so)
+        return ok("camera", kBitCamera, "no camera chosen (device \"none\"): PIN and staff check only");
     std::string how;
     if (dev == "auto") {  // the first video capture device, as the kiosk picks it
         auto devices = camera::list_camera_devices(o.video4linux_dir);

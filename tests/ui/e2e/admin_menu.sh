@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 printf '2468\n2468\n' | "$KIOSK" --set-admin-pin > "$WORK/pin.line" || fail "--set-admin-pin failed"
 grep -q '^admin_pin_hash = "\$argon2id\$' "$WORK/pin.line" || fail "no Argon2id line: $(cat "$WORK/pin.line")"
 { echo "[kiosk]"; cat "$WORK/pin.line"; } > "$WORK/kiosk.toml"
-start_kiosk --config "$WORK/kiosk.toml" --camera none
+start_kiosk --config "$WORK/kiosk.toml" --camera /dev/video99  # a camera that is not there
 wait_state 'phase=attract'
 admin_gesture
 wait_state 'phase=admin_pin' 10
