@@ -1,6 +1,6 @@
 // Internal to kiosk/ui: the drawing parts the screen files (screens.cpp, card_front_screens.cpp,
-// pin_screens.cpp) share: text wrapping, the Painter (boxes, buttons, icons), the Column layout, the camera
-// panel and the digit keypad. Not for use outside kiosk/ui.
+// pin_screens.cpp, consent_screens.cpp) share: text wrapping, the Painter (boxes, buttons, icons), the Column
+// layout, the camera panel and the digit keypad. Not for use outside kiosk/ui.
 #pragma once
 
 #include <algorithm>
@@ -327,5 +327,12 @@ void screen_card_front_keypad(Painter& p);
 
 void screen_pin_last(Painter& p);
 void screen_pin(Painter& p);
+
+// [SECTION] Consent and confirm screens (consent_screens.cpp)
+
+// The locale key of a consent item's part ("title", "body"); screens.cpp lists them all for the locale check.
+std::string consent_key(ConsentItem item, const char* part);
+void screen_consent(Painter& p);
+void screen_confirm(Painter& p);
 
 }  // namespace uk::ui
