@@ -1,6 +1,6 @@
 // Internal to kiosk/ui: the drawing parts the screen files (screens.cpp, card_front_screens.cpp,
-// pin_screens.cpp, consent_screens.cpp) share: text wrapping, the Painter (boxes, buttons, icons), the Column
-// layout, the camera panel and the digit keypad. Not for use outside kiosk/ui.
+// pin_screens.cpp, consent_screens.cpp, result_screens.cpp) share: text wrapping, the Painter (boxes,
+// buttons, icons), the Column layout, the camera panel and the digit keypad. Not for use outside kiosk/ui.
 #pragma once
 
 #include <algorithm>
@@ -334,5 +334,13 @@ void screen_pin(Painter& p);
 std::string consent_key(ConsentItem item, const char* part);
 void screen_consent(Painter& p);
 void screen_confirm(Painter& p);
+
+// [SECTION] Ending screens (result_screens.cpp)
+
+void screen_done(Painter& p);
+void screen_take_card(Painter& p);
+// The locale key of an error screen's action button; screens.cpp lists them all for the locale check.
+const char* action_key(checkin::ErrorAction a);
+void screen_error(Painter& p);
 
 }  // namespace uk::ui
