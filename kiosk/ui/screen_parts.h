@@ -1,6 +1,7 @@
 // Internal to kiosk/ui: the drawing parts the screen files (screens.cpp, card_front_screens.cpp,
-// pin_screens.cpp, consent_screens.cpp, result_screens.cpp) share: text wrapping, the Painter (boxes,
-// buttons, icons), the Column layout, the camera panel and the digit keypad. Not for use outside kiosk/ui.
+// face_screens.cpp, pin_screens.cpp, consent_screens.cpp, result_screens.cpp) share: text wrapping, the
+// Painter (boxes, buttons, icons), the Column layout, the camera panel and the digit keypad. Not for use
+// outside kiosk/ui.
 #pragma once
 
 #include <algorithm>
@@ -322,6 +323,10 @@ KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_k
 
 void screen_card_front(Painter& p);
 void screen_card_front_keypad(Painter& p);
+
+// [SECTION] Face screen (face_screens.cpp)
+
+void screen_face(Painter& p);
 
 // [SECTION] PIN screens (pin_screens.cpp)
 

@@ -5,8 +5,8 @@
 //   [SECTION] Text wrapping (kinsoku for Japanese and Chinese, spaces elsewhere)
 //   [SECTION] Bars (top, bottom, demo)
 //   [SECTION] Screens, one function per phase (the others have files of their own: the card-front ones in
-//             card_front_screens.cpp, the PIN ones in pin_screens.cpp, consent and confirm in
-//             consent_screens.cpp, the ending ones in result_screens.cpp)
+//             card_front_screens.cpp, the face one in face_screens.cpp, the PIN ones in pin_screens.cpp,
+//             consent and confirm in consent_screens.cpp, the ending ones in result_screens.cpp)
 //   [SECTION] Entry point
 // The Painter (boxes, buttons, icons), the Column layout and the keypad the screen files share are in
 // screen_parts.h.
@@ -381,42 +381,12 @@ KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_k
     return tap;
 }
 
-// The card-front screens (ReadingCardFront, CardFrontKeypad) are in card_front_screens.cpp, the PIN screens
-// (PinLastTryWarning, PinEntry) in pin_screens.cpp, the consent and confirm screens (Consent, Confirm) in
-// consent_screens.cpp, the ending screens (Done, TakeCard, Error) in result_screens.cpp.
+// The card-front screens (ReadingCardFront, CardFrontKeypad) are in card_front_screens.cpp, the face screen
+// (FaceCapture) in face_screens.cpp, the PIN screens (PinLastTryWarning, PinEntry) in pin_screens.cpp, the
+// consent and confirm screens (Consent, Confirm) in consent_screens.cpp, the ending screens (Done, TakeCard,
+// Error) in result_screens.cpp.
 
 namespace {
-
-void screen_face(Painter& p) {
-    Column c(p, content_rect(p));
-    c.title("face.title");
-    c.easy("face.easy");
-    const auto& fv = p.vm_.face;
-    std::string guide = !fv.challenge_key.empty()  ? fv.challenge_key
-                        : !fv.guidance_key.empty() ? fv.guidance_key
-                                                   : std::string("face.body");
-    c.gap(10);
-    c.text("face.prompt", p.f_.body, p.tr(guide),
-           fv.challenge_key.empty() ? theme::kTextMuted : theme::kDanger);
-    c.gap(16);
-    float h = std::max(
-        80.f, c.bottom() - c.y - 60 * p.u - p.f_.small->FontSize * 1.3f - 40 * p.u);  // progress + attempt
-    Rect r = c.take(std::min(h, 620 * p.u));
-    float w = std::min(r.w, r.h * 4 / 3);
-    camera_panel(p, {r.x + (r.w - w) / 2, r.y, w, r.h}, true);
-    if (fv.progress > 0) {
-        Rect bar{r.x + (r.w - w) / 2, r.y + r.h + 10 * p.u, w, 16 * p.u};
-        p.dl->AddRectFilled(bar.min(), bar.max(), theme::kDisabled, 8 * p.u);
-        p.dl->AddRectFilled(bar.min(), {bar.x + bar.w * std::clamp(fv.progress, 0.f, 1.f), bar.y + bar.h},
-                            theme::kSuccess, 8 * p.u);
-        c.gap(30);
-    }
-    c.gap(10);
-    c.text("face.attempt", p.f_.small,
-           format(p.tr("face.attempt"), {{"n", std::to_string(p.vm_.state->session.face_attempts + 1)}}),
-           theme::kTextMuted);
-    c.check_fits("face");
-}
 
 void language_picker(Painter& p) {
     p.dl->AddRectFilled({0, 0}, {p.W, p.H}, theme::kOverlay);
