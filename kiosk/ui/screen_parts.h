@@ -1,6 +1,7 @@
-// Internal to kiosk/ui: the drawing parts the screen files (screens.cpp, card_front_screens.cpp) share: text
-// wrapping, the Painter (boxes, buttons, icons), the Column layout, the camera panel and the digit keypad.
-// Not for use outside kiosk/ui.
+// Internal to kiosk/ui: the drawing parts the screen files (screens.cpp, card_front_screens.cpp,
+// face_screens.cpp, pin_screens.cpp, consent_screens.cpp, result_screens.cpp) share: text wrapping, the
+// Painter (boxes, buttons, icons), the Column layout, the camera panel and the digit keypad. Not for use
+// outside kiosk/ui.
 #pragma once
 
 #include <algorithm>
@@ -322,5 +323,29 @@ KeypadTap digit_keypad(Painter& p, Rect area, const std::string& id, float max_k
 
 void screen_card_front(Painter& p);
 void screen_card_front_keypad(Painter& p);
+
+// [SECTION] Face screen (face_screens.cpp)
+
+void screen_face(Painter& p);
+
+// [SECTION] PIN screens (pin_screens.cpp)
+
+void screen_pin_last(Painter& p);
+void screen_pin(Painter& p);
+
+// [SECTION] Consent and confirm screens (consent_screens.cpp)
+
+// The locale key of a consent item's part ("title", "body"); screens.cpp lists them all for the locale check.
+std::string consent_key(ConsentItem item, const char* part);
+void screen_consent(Painter& p);
+void screen_confirm(Painter& p);
+
+// [SECTION] Ending screens (result_screens.cpp)
+
+void screen_done(Painter& p);
+void screen_take_card(Painter& p);
+// The locale key of an error screen's action button; screens.cpp lists them all for the locale check.
+const char* action_key(checkin::ErrorAction a);
+void screen_error(Painter& p);
 
 }  // namespace uk::ui
