@@ -74,18 +74,26 @@ std::vector<std::string> admin_view_texts(const AdminView& v) {
     return texts;
 }
 
+namespace {
+// A full-screen window for one page of the admin family; returns the display size.
+ImVec2 begin_page(const char* window) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin(window, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoNav);
+    return io.DisplaySize;
+}
+}  // namespace
+
 bool draw_startup_problem(const StartupProblemView& view, const FontSet& fonts,
                           std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;
     buttons.clear();
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos({0, 0});
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("uketsuke-startup-problem", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
-                     ImGuiWindowFlags_NoNav);
-    float W = io.DisplaySize.x, H = io.DisplaySize.y, u = std::min(W, H) / 1080.0f;
+    ImVec2 size = begin_page("uketsuke-startup-problem");
+    float W = size.x, H = size.y, u = std::min(W, H) / 1080.0f;
     Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
     d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
     float bar = theme::kTopBar * u, pad = 40 * u, bh = theme::kButtonH * u;
@@ -108,14 +116,8 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                                    std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;
     buttons.clear();
-    ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos({0, 0});
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("uketsuke-admin", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
-                     ImGuiWindowFlags_NoNav);
-    float W = io.DisplaySize.x, H = io.DisplaySize.y, u = std::min(W, H) / 1080.0f;
+    ImVec2 size = begin_page("uketsuke-admin");
+    float W = size.x, H = size.y, u = std::min(W, H) / 1080.0f;
     Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
     d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
     float bar = theme::kTopBar * u;
