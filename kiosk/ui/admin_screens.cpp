@@ -75,8 +75,13 @@ std::vector<std::string> admin_view_texts(const AdminView& v) {
 }
 
 namespace {
-// A full-screen window for one page of the admin family; returns the display size.
-ImVec2 begin_page(const char* window) {
+// One page of the admin family: a full-screen window, the background, the coloured top bar with its title.
+struct Page {
+    Draw d;
+    float W, H, bar;
+};
+Page begin_page(const char* window, const std::string& title, std::uint32_t bar_colour, const FontSet& fonts,
+                std::vector<ButtonRect>& buttons, std::vector<AdminInput>& out) {
     ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos({0, 0});
     ImGui::SetNextWindowSize(io.DisplaySize);
@@ -84,7 +89,12 @@ ImVec2 begin_page(const char* window) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoNav);
-    return io.DisplaySize;
+    float W = io.DisplaySize.x, H = io.DisplaySize.y, u = std::min(W, H) / 1080.0f;
+    Page p{Draw{fonts, buttons, out, ImGui::GetWindowDrawList(), u}, W, H, theme::kTopBar * u};
+    p.d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
+    p.d.dl->AddRectFilled({0, 0}, {W, p.bar}, bar_colour);
+    p.d.text(fonts.title, title, 32 * u, (p.bar - fonts.title->FontSize) / 2, W - 64 * u, theme::kBarText);
+    return p;
 }
 }  // namespace
 
@@ -92,13 +102,9 @@ bool draw_startup_problem(const StartupProblemView& view, const FontSet& fonts,
                           std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;
     buttons.clear();
-    ImVec2 size = begin_page("uketsuke-startup-problem");
-    float W = size.x, H = size.y, u = std::min(W, H) / 1080.0f;
-    Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
-    d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
-    float bar = theme::kTopBar * u, pad = 40 * u, bh = theme::kButtonH * u;
-    d.dl->AddRectFilled({0, 0}, {W, bar}, theme::kDanger);
-    d.text(fonts.title, view.title, 32 * u, (bar - fonts.title->FontSize) / 2, W - 64 * u, theme::kBarText);
+    Page page = begin_page("uketsuke-startup-problem", view.title, theme::kDanger, fonts, buttons, out);
+    Draw& d = page.d;
+    const float W = page.W, H = page.H, u = d.u, bar = page.bar, pad = 40 * u, bh = theme::kButtonH * u;
     float y = bar + pad;
     y += d.text(fonts.small, kStartupHelp, pad, y, W - 2 * pad, theme::kTextMuted) + 20 * u;
     float row_y = H - bh - pad;
@@ -116,16 +122,12 @@ std::vector<AdminInput> draw_admin(const AdminView& v, const FontSet& fonts,
                                    std::vector<ButtonRect>& buttons) {
     std::vector<AdminInput> out;
     buttons.clear();
-    ImVec2 size = begin_page("uketsuke-admin");
-    float W = size.x, H = size.y, u = std::min(W, H) / 1080.0f;
-    Draw d{fonts, buttons, out, ImGui::GetWindowDrawList(), u};
-    d.dl->AddRectFilled({0, 0}, {W, H}, theme::rgb(0xEE, 0xF1, 0xF5));
-    float bar = theme::kTopBar * u;
-    d.dl->AddRectFilled({0, 0}, {W, bar}, theme::kDemo);
     std::string title = kTitle;
     if (v.page == AdminView::Page::Setup)
         title = "設定 Set-up  " + std::to_string(v.setup.index) + " / " + std::to_string(v.setup.count);
-    d.text(fonts.title, title, 32 * u, (bar - fonts.title->FontSize) / 2, W, theme::kBarText);
+    Page page = begin_page("uketsuke-admin", title, theme::kDemo, fonts, buttons, out);
+    Draw& d = page.d;
+    const float W = page.W, H = page.H, u = d.u, bar = page.bar;
     float pad = 40 * u, bh = theme::kButtonH * u;
     float y = bar + pad;
     // The bottom row: three equal buttons.
