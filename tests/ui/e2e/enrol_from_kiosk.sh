@@ -13,11 +13,7 @@ grep -q 'no reception configured' "$LOG" || fail "the kiosk did not say it has n
 admin_gesture
 wait_state 'phase=admin_menu' 10
 tap admin.enrol
-wait_state 'phase=admin_enrol'
-for c in $(echo "${CODE//-/}" | grep -o .); do tap "admin.code.$c"; done
-tap admin.code.send
-wait_line 'enrolment: (done|failed)' 30
-grep -q 'enrolment: done' "$LOG" || fail "enrolment failed"
+enter_enrol_code
 screenshot admin_enrolled
 [ -s "$WORK/data/reception-token" ] || fail "no token saved"
 [ "$(stat -c %a "$WORK/data/reception-token")" = 600 ] || fail "the token file is not 0600"

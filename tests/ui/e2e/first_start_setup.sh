@@ -18,11 +18,7 @@ wait_state 'phase=setup_reception'
 tap setup.test_reception
 wait_line 'set-up test: 注意 Warning: .* reachable, but its certificate is not pinned' 20
 tap setup.enrol
-wait_state 'phase=admin_enrol'
-for c in $(echo "${CODE//-/}" | grep -o .); do tap "admin.code.$c"; done
-tap admin.code.send
-wait_line 'enrolment: (done|failed)' 30
-grep -q 'enrolment: done' "$LOG" || fail "enrolment failed"
+enter_enrol_code
 tap admin.menu  # "back to set-up"
 wait_state 'phase=setup_reception'
 tap setup.test_reception

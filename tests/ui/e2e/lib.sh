@@ -194,3 +194,13 @@ staff_login() {
         -d "{\"name\":\"$1\",\"password\":\"clerk-password-for-tests\"}" "$API/login" | jq -r .csrf)
     [ -n "$CSRF" ] && [ "$CSRF" != null ] || fail "staff login failed"
 }
+
+# enter_enrol_code: types $CODE on the kiosk's enrolment page, sends it and waits until the enrolment is done.
+enter_enrol_code() {
+    wait_state 'phase=admin_enrol'
+    local c
+    for c in $(echo "${CODE//-/}" | grep -o .); do tap "admin.code.$c"; done
+    tap admin.code.send
+    wait_line 'enrolment: (done|failed)' 30
+    grep -q 'enrolment: done' "$LOG" || fail "enrolment failed"
+}
