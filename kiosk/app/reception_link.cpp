@@ -1,6 +1,5 @@
 #include "kiosk/app/reception_link.h"
 
-#include <cstdlib>
 #include <fstream>
 
 #include "platform/net/https_transport.h"
@@ -19,13 +18,10 @@ ReceptionFiles reception_files(const config::ReceptionSettings& rc, const std::f
     return f;
 }
 
-std::pair<std::string, int> reception_endpoint(const std::string& configured) {
-    std::string url = configured;
-    if (url.rfind("https://", 0) == 0) url = url.substr(8);
-    if (auto slash = url.find('/'); slash != std::string::npos) url = url.substr(0, slash);
-    if (auto colon = url.rfind(':'); colon != std::string::npos && url.find(']', colon) == std::string::npos)
-        return {url.substr(0, colon), std::atoi(url.c_str() + colon + 1)};
-    return {url, 443};
+std::pair<std::string, int> reception_endpoint(const std::string& url) {
+    if (auto e = parse_https_url(url)) return {e->host, e->port};
+    return {url,
+            443};  // not reached with a checked configuration (reception.url must be https://host[:port])
 }
 
 std::unique_ptr<ReceptionTransport> open_reception(const config::ReceptionSettings& rc,

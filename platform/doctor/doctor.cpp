@@ -13,6 +13,7 @@
 
 #include "platform/camera/camera_source.h"
 #include "platform/doctor/model_sums.h"
+#include "platform/net/https_transport.h"
 #include "platform/pcsc/pcsc.h"
 
 namespace uk::doctor {
@@ -65,32 +66,6 @@ std::string sha256_file(const std::filesystem::path& p) {
         hex.push_back(kHex[out[i] & 15]);
     }
     return hex;
-}
-
-struct Url {
-    std::string host;
-    int port = 443;
-};
-
-std::optional<Url> parse_https_url(const std::string& url) {
-    const std::string prefix = "https://";
-    if (url.rfind(prefix, 0) != 0) return std::nullopt;
-    std::string rest = url.substr(prefix.size());
-    rest = rest.substr(0, rest.find('/'));
-    Url u;
-    auto colon = rest.rfind(':');
-    if (colon != std::string::npos && rest.find(']') == std::string::npos) {
-        u.host = rest.substr(0, colon);
-        try {
-            u.port = std::stoi(rest.substr(colon + 1));
-        } catch (...) {
-            return std::nullopt;
-        }
-    } else {
-        u.host = rest;
-    }
-    if (u.host.empty() || u.port <= 0 || u.port > 65535) return std::nullopt;
-    return u;
 }
 
 }  // namespace

@@ -118,4 +118,25 @@ HttpReply HttpsTransport::get(std::string_view path) {
     return to_reply(r, *pins_);
 }
 
+std::optional<HttpsEndpoint> parse_https_url(const std::string& url) {
+    const std::string prefix = "https://";
+    if (url.rfind(prefix, 0) != 0) return std::nullopt;
+    std::string rest = url.substr(prefix.size());
+    rest = rest.substr(0, rest.find('/'));
+    HttpsEndpoint u;
+    auto colon = rest.rfind(':');
+    if (colon != std::string::npos && rest.find(']') == std::string::npos) {
+        u.host = rest.substr(0, colon);
+        try {
+            u.port = std::stoi(rest.substr(colon + 1));
+        } catch (...) {
+            return std::nullopt;
+        }
+    } else {
+        u.host = rest;
+    }
+    if (u.host.empty() || u.port <= 0 || u.port > 65535) return std::nullopt;
+    return u;
+}
+
 }  // namespace uk

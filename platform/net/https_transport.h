@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ class SSLClient;
 }
 
 namespace uk {
+
+// "https://host:port/path" -> host and port (443 when none is given); nullopt for anything else (plain http,
+// no host, a port that is not a number in 1..65535).
+struct HttpsEndpoint {
+    std::string host;
+    int port = 443;
+};
+std::optional<HttpsEndpoint> parse_https_url(const std::string& url);
 
 struct HttpsTransportConfig {
     std::string host = "127.0.0.1";
