@@ -181,7 +181,7 @@ ui::SetupView SetupWizard::view() const {
                 std::snprintf(buf, sizeof buf, "%dx%d, %.0f fps, %s", preview_w_, preview_h_, fps, light);
                 v.preview_status = buf;
                 v.preview_ok = brightness_ >= 0.2 && brightness_ <= 0.9 && fps >= 5;
-                face_check_view(v);
+                preview_check_view(v);
             }
             break;
         case Step::Reception: {
@@ -249,8 +249,8 @@ ui::SetupView SetupWizard::view() const {
 }
 
 // The face check's result under the preview, and the face's box on it.
-void SetupWizard::face_check_view(ui::SetupView& v) const {
-    std::lock_guard lock(face_mu_);
+void SetupWizard::preview_check_view(ui::SetupView& v) const {
+    std::lock_guard lock(check_mu_);
     if (front_role_) {  // the card-front camera: is a card in view, and where
         if (!card_quad_) {
             v.preview_status += "\nカードが見つかりません no card: hold a card where patients will";
@@ -260,12 +260,12 @@ void SetupWizard::face_check_view(ui::SetupView& v) const {
         std::snprintf(pct, sizeof pct, "\nカードを検出 card found (%d%% of the frame)",
                       static_cast<int>(card_quad_->area_fraction * 100 + 0.5));
         v.preview_status += pct;
-        v.face_ok = true;
-        if (face_frame_size_.width > 0 && face_frame_size_.height > 0) {
+        v.check_ok = true;
+        if (check_frame_size_.width > 0 && check_frame_size_.height > 0) {
             std::array<float, 8> o{};
             for (int i = 0; i < 4; ++i) {
-                o[2 * i] = card_quad_->corners[i].x / static_cast<float>(face_frame_size_.width);
-                o[2 * i + 1] = card_quad_->corners[i].y / static_cast<float>(face_frame_size_.height);
+                o[2 * i] = card_quad_->corners[i].x / static_cast<float>(check_frame_size_.width);
+                o[2 * i + 1] = card_quad_->corners[i].y / static_cast<float>(check_frame_size_.height);
             }
             v.card_outline = o;
         }
@@ -294,15 +294,15 @@ void SetupWizard::face_check_view(ui::SetupView& v) const {
     for (const auto& [g, w] : kWords)
         if (g == face_report_->guidance) words = w;
     char pct[48] = "";  // the face's width in the frame
-    if (face_box_ && face_frame_size_.width > 0)
+    if (face_box_ && check_frame_size_.width > 0)
         std::snprintf(
             pct, sizeof pct, " (%d%%)",
-            static_cast<int>(face_box_->width * 100 / static_cast<float>(face_frame_size_.width) + 0.5f));
+            static_cast<int>(face_box_->width * 100 / static_cast<float>(check_frame_size_.width) + 0.5f));
     v.preview_status += "\n" + words + pct;
-    v.face_ok = face_report_->guidance == G::Ok;
-    if (face_box_ && face_frame_size_.width > 0 && face_frame_size_.height > 0) {
-        float fw = static_cast<float>(face_frame_size_.width),
-              fh = static_cast<float>(face_frame_size_.height);
+    v.check_ok = face_report_->guidance == G::Ok;
+    if (face_box_ && check_frame_size_.width > 0 && check_frame_size_.height > 0) {
+        float fw = static_cast<float>(check_frame_size_.width),
+              fh = static_cast<float>(check_frame_size_.height);
         v.face_box = std::array<float, 4>{face_box_->x / fw, face_box_->y / fh, face_box_->width / fw,
                                           face_box_->height / fh};
     }

@@ -82,13 +82,13 @@ SetupWizard::SetupWizard(SetupContext ctx) : ctx_(std::move(ctx)) {
 
 SetupWizard::~SetupWizard() {
     {
-        std::lock_guard lock(face_mu_);  // the face thread checks stop_ under this lock
+        std::lock_guard lock(check_mu_);  // the face thread checks stop_ under this lock
         stop_ = true;
     }
     readers_cv_.notify_all();
-    face_cv_.notify_all();
+    check_cv_.notify_all();
     if (readers_thread_.joinable()) readers_thread_.join();
-    if (face_thread_.joinable()) face_thread_.join();
+    if (check_thread_.joinable()) check_thread_.join();
     preview_.reset();
     pin_.clear();
     pin_first_.clear();
@@ -305,12 +305,12 @@ void SetupWizard::check_loop() {
     bool finder_tried = false;
     face::Guidance last_face = face::Guidance::CameraUnavailable;
     int last_card = -1;
-    std::unique_lock lock(face_mu_);
+    std::unique_lock lock(check_mu_);
     while (!stop_) {
-        face_cv_.wait(lock, [this] { return stop_.load() || !face_frame_.empty(); });
+        check_cv_.wait(lock, [this] { return stop_.load() || !check_frame_.empty(); });
         if (stop_) break;
-        cv::Mat frame = std::move(face_frame_);
-        face_frame_ = cv::Mat();
+        cv::Mat frame = std::move(check_frame_);
+        check_frame_ = cv::Mat();
         bool front = frame_is_front_;
         lock.unlock();
         cv::Size size{frame.cols, frame.rows};
@@ -322,7 +322,7 @@ void SetupWizard::check_loop() {
             }
             lock.lock();
             card_quad_ = quad;
-            face_frame_size_ = size;
+            check_frame_size_ = size;
             continue;
         }
         if (!finder_tried) {
@@ -333,7 +333,7 @@ void SetupWizard::check_loop() {
             if (made) {
                 finder = std::move(*made);
             } else {
-                std::lock_guard problem_lock(face_mu_);
+                std::lock_guard problem_lock(check_mu_);
                 face_problem_ = "顔チェックなし no face check: " + made.error();
             }
         }
@@ -354,7 +354,7 @@ void SetupWizard::check_loop() {
         }
         lock.lock();
         face_report_ = report;
-        face_frame_size_ = size;
+        check_frame_size_ = size;
         if (faces.empty())
             face_box_.reset();
         else
@@ -385,11 +385,11 @@ void SetupWizard::restart_preview() {
     frame_times_.clear();
     brightness_ = -1;
     {
-        std::lock_guard lock(face_mu_);
+        std::lock_guard lock(check_mu_);
         face_report_.reset();
         face_box_.reset();
         card_quad_.reset();
-        face_frame_ = cv::Mat();
+        check_frame_ = cv::Mat();
     }
     if (src.empty() || src == "none" || src == "demo") return;
     camera::CameraOptions o;
@@ -438,13 +438,13 @@ void SetupWizard::poll(const std::function<void*(const cv::Mat&)>& upload) {
     if (!preview_texture_)
         ctx_.log("set-up camera preview: " + preview_for_ + " " + std::to_string(m.cols) + "x" +
                  std::to_string(m.rows));
-    if (now - face_handed_ > 250ms) {  // the checks look a few times a second
-        face_handed_ = now;
-        std::lock_guard lock(face_mu_);
-        face_frame_ = m.clone();
+    if (now - check_handed_ > 250ms) {  // the checks look a few times a second
+        check_handed_ = now;
+        std::lock_guard lock(check_mu_);
+        check_frame_ = m.clone();
         frame_is_front_ = front_role_;
-        if (!face_thread_.joinable()) face_thread_ = std::thread([this] { check_loop(); });
-        face_cv_.notify_all();
+        if (!check_thread_.joinable()) check_thread_ = std::thread([this] { check_loop(); });
+        check_cv_.notify_all();
     }
     preview_texture_ = upload(m);
     preview_w_ = m.cols;

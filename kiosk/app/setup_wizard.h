@@ -87,7 +87,7 @@ class SetupWizard {
     std::vector<ui::SetupChoice> camera_choices() const;
     std::vector<ui::SetupChoice> language_choices() const;
     std::vector<ui::SetupChoice> consent_choices() const;
-    void face_check_view(ui::SetupView& v) const;
+    void preview_check_view(ui::SetupView& v) const;
     void pin_ok();
     Outcome save();
 
@@ -118,19 +118,20 @@ class SetupWizard {
         frame_times_;         // captured, seq
     double brightness_ = -1;  // 0..1 mean of the last frame
 
-    // The face check on the face camera's preview: its own thread with the kiosk's face finder (loaded on
-    // first use); poll() hands it the newest frame a few times a second (a copy in memory, never on disk).
+    // The checks on the preview, on their own thread: the face camera's frames through the kiosk's face
+    // finder (loaded on first use), the card-front camera's through the card locator; poll() hands it the
+    // newest frame a few times a second (a copy in memory, never on disk).
     void check_loop();
-    std::thread face_thread_;
-    mutable std::mutex face_mu_;
-    std::condition_variable face_cv_;
-    cv::Mat face_frame_;
+    std::thread check_thread_;
+    mutable std::mutex check_mu_;
+    std::condition_variable check_cv_;
+    cv::Mat check_frame_;
     bool frame_is_front_ = false;  // the frame is the card-front camera's
-    std::chrono::steady_clock::time_point face_handed_{};
+    std::chrono::steady_clock::time_point check_handed_{};
     std::optional<face::QualityReport> face_report_;
     std::optional<cv::Rect2f> face_box_;  // in the frame's pixels
     std::optional<cardfront::CardQuad> card_quad_;
-    cv::Size face_frame_size_;
+    cv::Size check_frame_size_;
     std::string face_problem_;  // the finder could not be loaded
 
     // Tests (test card, reception) and the admin PIN's hash.

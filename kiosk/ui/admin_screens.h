@@ -53,7 +53,7 @@ struct SetupView {
     std::string preview_status;  // "1280x720, 30 fps, 明るさ brightness ok", then the face check's line
     bool preview_ok = false;
     std::optional<std::array<float, 4>> face_box;      // the face found on the preview: x, y, w, h in 0..1
-    bool face_ok = false;                              // and whether it is placed well (or a card is found)
+    bool check_ok = false;                             // the face is placed well, or a card is found
     std::optional<std::array<float, 8>> card_outline;  // the card-front camera: the card's corners, 0..1
     // Admin PIN
     std::size_t pin_length = 0;

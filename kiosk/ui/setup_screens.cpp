@@ -193,7 +193,7 @@ void draw_setup(const SetupView& v, Draw& d, float y, float W, float row_y) {
                 const auto& b = *v.face_box;
                 d.dl->AddRect({ix + b[0] * iw, iy + b[1] * ih},
                               {ix + (b[0] + b[2]) * iw, iy + (b[1] + b[3]) * ih},
-                              v.face_ok ? theme::kSuccess : theme::kStaffPressed, 4 * u, 0, 4 * u);
+                              v.check_ok ? theme::kSuccess : theme::kStaffPressed, 4 * u, 0, 4 * u);
             }
         }
         d.text(f.small, v.preview_status, px, top + ph + 12 * u, col_w,
